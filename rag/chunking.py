@@ -1,0 +1,129 @@
+"""Cut turns into passages: one per paragraph, long paragraphs split between sentences.
+
+A passage is never longer than the embedding model reads (its own tokenizer decides), so
+no passage is silently truncated. Passage text is an exact slice of the file's lines
+(joined by "\\n"), so any quote taken from it is verbatim. Paragraphs are runs of
+non-blank lines; a sentence may cross a line break in hard-wrapped transcripts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+from rag.lines import is_blank
+from rag.records import Passage, Transcript, Turn
+from rag.sentences import sentence_spans
+
+CountTokens = Callable[[Sequence[str]], list[int]]
+
+
+def embedding_text(speaker: str, text: str) -> str:
+    """What the embedder reads for a passage: the speaker's name leads, so names match."""
+    return f"{speaker}: {text}"
+
+
+def chunk_transcript(transcript: Transcript, count_tokens: CountTokens, *, max_tokens: int) -> list[Passage]:
+    """All passages of a transcript, in line order."""
+    return [
+        p for turn in transcript.turns for p in chunk_turn(transcript.doc, turn, count_tokens, max_tokens=max_tokens)
+    ]
+
+
+def chunk_turn(doc: str, turn: Turn, count_tokens: CountTokens, *, max_tokens: int) -> list[Passage]:
+    """Split one speaker turn into passages, breaking only between paragraphs and sentences.
+
+    Example: a turn with paragraphs on lines 8 and 10-11 -> passages 8-8 and 10-11.
+    """
+    passages = []
+    for first_line, para_lines in _paragraphs(turn):
+        text = "\n".join(para_lines)
+        line_starts = _line_offsets(para_lines)
+        pieces = _fit(text, count_tokens, max_tokens, turn.speaker)
+        for part, (start, end) in enumerate(pieces):
+            line_start = first_line + _line_at(line_starts, start)
+            line_end = first_line + _line_at(line_starts, end - 1)
+            passage_id = f"{doc}:{line_start}-{line_end}#{part}"
+            passages.append(Passage(doc, passage_id, turn.speaker, line_start, line_end, text[start:end]))
+    return passages
+
+
+def _paragraphs(turn: Turn) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, lines) for each run of non-blank lines."""
+    run: list[str] = []
+    first = turn.line_start
+    for offset, line in enumerate(turn.lines):
+        if is_blank(line):
+            if run:
+                yield first, run
+            run = []
+        else:
+            if not run:
+                first = turn.line_start + offset
+            run.append(line)
+    if run:
+        yield first, run
+
+
+def _line_offsets(lines: list[str]) -> list[int]:
+    offsets, position = [], 0
+    for line in lines:
+        offsets.append(position)
+        position += len(line) + 1
+    return offsets
+
+
+def _line_at(line_starts: list[int], char: int) -> int:
+    """0-based index of the line holding character `char`."""
+    index = 0
+    while index + 1 < len(line_starts) and line_starts[index + 1] <= char:
+        index += 1
+    return index
+
+
+def _fit(text: str, count_tokens: CountTokens, max_tokens: int, speaker: str) -> list[tuple[int, int]]:
+    """Character spans covering `text`'s content, each within the token budget."""
+    stripped_start = len(text) - len(text.lstrip())
+    stripped_end = len(text.rstrip())
+    whole = (stripped_start, stripped_end)
+    if count_tokens([embedding_text(speaker, text[slice(*whole)])])[0] <= max_tokens:
+        return [whole]
+    units: list[tuple[int, int]] = []
+    spans = sentence_spans(text)
+    counts = count_tokens([embedding_text(speaker, text[s:e]) for s, e in spans])
+    for span, n_tokens in zip(spans, counts, strict=True):
+        units.extend([span] if n_tokens <= max_tokens else _split_words(text, span, count_tokens, max_tokens, speaker))
+    return _pack(text, units, count_tokens, max_tokens, speaker)
+
+
+def _pack(
+    text: str, units: list[tuple[int, int]], count_tokens: CountTokens, max_tokens: int, speaker: str
+) -> list[tuple[int, int]]:
+    """Greedily join consecutive units while the joined span stays within budget."""
+    packed: list[tuple[int, int]] = []
+    for start, end in units:
+        if packed:
+            joined = (packed[-1][0], end)
+            if count_tokens([embedding_text(speaker, text[slice(*joined)])])[0] <= max_tokens:
+                packed[-1] = joined
+                continue
+        packed.append((start, end))
+    return packed
+
+
+def _split_words(
+    text: str, span: tuple[int, int], count_tokens: CountTokens, max_tokens: int, speaker: str
+) -> list[tuple[int, int]]:
+    """A sentence too long for the model, cut between words (halving until each piece fits)."""
+    start, end = span
+    if count_tokens([embedding_text(speaker, text[start:end])])[0] <= max_tokens:
+        return [span]
+    middle = text.rfind(" ", start, (start + end) // 2 + 1)
+    if middle <= start:
+        middle = (start + end) // 2  # one enormous "word": cut it anyway, never truncate
+    left = (start, len(text[:middle].rstrip()))
+    right_start = middle
+    while right_start < end and text[right_start].isspace():
+        right_start += 1
+    return _split_words(text, left, count_tokens, max_tokens, speaker) + _split_words(
+        text, (right_start, end), count_tokens, max_tokens, speaker
+    )

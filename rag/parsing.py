@@ -1,0 +1,323 @@
+"""Read a plain-text transcript into header facts and speaker turns, keeping line numbers.
+
+Handles the shapes seen in press-conference and meeting transcripts:
+- a header: title, a "by <role> <name>" line, date and bullet lines, "(As delivered)";
+- label lines on their own line, the turn's text starting on the next line:
+  `Mark Rutte, NATO Secretary General`, `Sabine Siebold (Reuters)`, `Question (CNN TÜRK)`,
+  a bare role (`NATO Secretary General`);
+- inline labels, `Name: text`, as meeting transcripts write them.
+Aliases are resolved within one document: a bare role maps to the person who carried it
+earlier or in the header, and text before the first label belongs to the header's person.
+It does not guess speakers from content; unlabelled text goes to the last speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rag.errors import TranscriptFormatError
+from rag.lines import is_blank, split_lines
+from rag.records import Transcript, Turn
+
+UNKNOWN_SPEAKER = "Unknown speaker"
+
+# Lower-case words allowed inside names and roles ("Secretary of State", "Ursula von der Leyen").
+_CONNECTORS = {
+    "of",
+    "the",
+    "for",
+    "and",
+    "de",
+    "van",
+    "von",
+    "der",
+    "den",
+    "du",
+    "da",
+    "la",
+    "le",
+    "al",
+    "bin",
+    "y",
+    "&",
+    "-",
+    "–",
+}
+# Words that make up roles rather than names, to split "NATO Secretary General Mark Rutte".
+_ROLE_WORDS = {
+    "acting",
+    "affairs",
+    "allied",
+    "ambassador",
+    "assistant",
+    "chair",
+    "chairman",
+    "chairperson",
+    "chairwoman",
+    "chancellor",
+    "chief",
+    "commander",
+    "committee",
+    "defence",
+    "defense",
+    "deputy",
+    "director",
+    "envoy",
+    "executive",
+    "foreign",
+    "general",
+    "governor",
+    "head",
+    "high",
+    "king",
+    "leader",
+    "mayor",
+    "member",
+    "military",
+    "minister",
+    "officer",
+    "president",
+    "press",
+    "prime",
+    "queen",
+    "representative",
+    "secretary",
+    "senator",
+    "special",
+    "spokesman",
+    "spokesperson",
+    "spokeswoman",
+    "state",
+    "supreme",
+    "vice",
+}
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE = re.compile(
+    rf"\b\d{{1,2}}\s+(?:{_MONTHS}|[A-Z][a-z]{{2}})\.?,?\s+\d{{4}}\b"
+    rf"|\b(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
+)
+_INLINE = re.compile(r"^\s*(?P<name>[^:]{1,60}?):\s+(?P<text>\S.*)$")
+_PARENS = re.compile(r"\([^()]*\)")
+_OUTLET = re.compile(r"^(?P<name>.+?)\s*\((?P<outlet>[^()]+)\)$")
+# Label words that name a role in the room, not a person: never an alias for one outlet.
+_GENERIC_LABELS = {"question", "q", "journalist", "reporter", "audience", "participant", "speaker", "moderator"}
+_SENTENCE_END = (".", "?", "!", ",", ";", "…", '"', "”", "’", "'")
+_MAX_LABEL_CHARS = 80
+_MAX_LABEL_WORDS = 8
+
+
+def read_transcript(path: Path) -> Transcript:
+    """Read and parse one transcript file; the document id is the file name's stem.
+
+    Raises:
+        TranscriptFormatError: the file is binary, not UTF-8, or holds no text.
+    """
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise TranscriptFormatError(f"{path}: holds NUL bytes, so it is binary, not a transcript; give a text file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TranscriptFormatError(
+            f"{path}: is not UTF-8 (byte {exc.start} cannot be decoded); save it as UTF-8 and ingest it again"
+        ) from None
+    if not text.strip():
+        raise TranscriptFormatError(f"{path}: is empty; there is nothing to index")
+    return parse_text(text, doc=path.stem)
+
+
+def parse_text(text: str, doc: str) -> Transcript:
+    """Parse transcript text into header facts and turns.
+
+    Example: "Jane Doe, Spokesperson\\nHello.\\n" -> one turn, speaker "Jane Doe", lines 2-2.
+    """
+    lines = split_lines(text)
+    body_start, title, date, by_line = _read_header(lines)
+    aliases: dict[str, str] = {}
+    opening_speaker = _register_header_person(by_line, aliases)
+    inline = _uses_inline_labels(lines, body_start)
+
+    turns: list[Turn] = []
+    speaker, label = opening_speaker, ""
+    current: list[tuple[int, str]] = []  # (line number, text) of the open turn
+
+    def close() -> None:
+        if current:
+            turns.append(Turn(speaker, label, current[0][0], current[-1][0], tuple(t for _, t in current)))
+
+    for i in range(body_start, len(lines)):
+        line, number = lines[i], i + 1
+        if is_blank(line):
+            if current:
+                current.append((number, line))
+            continue
+        match = _INLINE.match(line) if inline else None
+        if match and _is_name(match["name"]):
+            close()
+            label = match["name"].strip()
+            speaker, current = _resolve_label(label, aliases), [(number, match["text"])]
+        elif _is_block_label(lines, i, body_start):
+            close()
+            label = line.strip().rstrip(":").strip()
+            speaker, current = _resolve_label(label, aliases), []
+        else:
+            current.append((number, line))
+    close()
+    return Transcript(doc, tuple(lines), title, date, tuple(_trim(t) for t in turns), aliases)
+
+
+def _trim(turn: Turn) -> Turn:
+    """Drop trailing blank lines so a turn ends on its last line of text."""
+    lines = list(turn.lines)
+    while lines and is_blank(lines[-1]):
+        lines.pop()
+    return Turn(turn.speaker, turn.label, turn.line_start, turn.line_start + len(lines) - 1, tuple(lines))
+
+
+def _read_header(lines: list[str]) -> tuple[int, str, str, str]:
+    """Find where the body starts; return (body_start_index, title, date, by_line)."""
+    title = date = by_line = ""
+    i = 0
+    while i < len(lines) and is_blank(lines[i]):
+        i += 1
+    if i < len(lines) and _is_title(lines, i):
+        title = lines[i].strip().lstrip("#").strip()
+        by_line = title if re.search(r"\bby\s+\S", title) else ""
+        i += 1
+    while i < len(lines):
+        stripped = lines[i].strip().strip("•|*-–— ").strip()
+        if not stripped:
+            i += 1
+        elif re.match(r"(?i)by\s+\S", stripped) and not by_line:
+            by_line = stripped
+            i += 1
+        elif _is_header_line(stripped):
+            date = date or _first_date(stripped)
+            i += 1
+        else:
+            break
+    if not date and title:
+        date = _first_date(title)
+    return i, title, date, by_line
+
+
+def _is_title(lines: list[str], i: int) -> bool:
+    """A first line that is short, not a sentence and not a label (labels have text beneath)."""
+    line = lines[i].strip()
+    if line.startswith("#"):
+        return True
+    next_blank = i + 1 >= len(lines) or is_blank(lines[i + 1])
+    return next_blank and len(line) <= 160 and not line.endswith(_SENTENCE_END) and not _INLINE.match(line)
+
+
+def _is_header_line(stripped: str) -> bool:
+    return (
+        (len(stripped) <= 60 and bool(_DATE.search(stripped)))
+        or stripped.lower().startswith(("last updated", "as delivered"))
+        or bool(re.fullmatch(r"\([^()]{1,40}\)", stripped))
+    )
+
+
+def _first_date(text: str) -> str:
+    match = _DATE.search(text)
+    return match.group(0) if match else ""
+
+
+def _register_header_person(by_line: str, aliases: dict[str, str]) -> str:
+    """From "by NATO Secretary General Mark Rutte following ..." learn role -> name."""
+    match = re.search(r"\bby\s+(.+)", by_line, flags=re.IGNORECASE)
+    if not match:
+        return UNKNOWN_SPEAKER
+    who = re.split(r"\s+and\s+|;", match.group(1))[0]
+    if "," in who:  # "by Mark Rutte, NATO Secretary General"
+        name, role = (part.strip() for part in who.split(",", 1))
+        role = _leading_title_words(role)
+    else:
+        words = _leading_title_words(who).split()
+        cut = len(words)
+        while cut > 0 and _is_name_word(words[cut - 1]):
+            cut -= 1
+        role, name = " ".join(words[:cut]), " ".join(words[cut:])
+    if name and role:
+        aliases[role.lower()] = name
+    return name or role or UNKNOWN_SPEAKER
+
+
+def _leading_title_words(text: str) -> str:
+    """The leading run of capitalised words and connectors: stops at "following the ..."."""
+    kept = []
+    for word in text.split():
+        if not (word[:1].isupper() or word.lower() in _CONNECTORS):
+            break
+        kept.append(word.strip(",.;:"))
+    while kept and kept[-1].lower() in _CONNECTORS:
+        kept.pop()
+    return " ".join(kept)
+
+
+def _is_name_word(word: str) -> bool:
+    letters = word.strip(".,")
+    return (
+        letters[:1].isupper()
+        and not (len(letters) > 1 and letters.isupper())  # acronyms such as NATO are roles
+        and letters.lower() not in _ROLE_WORDS
+    )
+
+
+def _is_name(text: str) -> bool:
+    """Whether `text` reads as a speaker label: a few capitalised words, parentheses free."""
+    text = text.strip()
+    if not text or len(text) > _MAX_LABEL_CHARS or not any(c.isalpha() for c in text):
+        return False
+    bare = _PARENS.sub(" ", text)
+    if any(c in bare for c in '?!;"“”[]{}<>=/\\'):
+        return False
+    words = bare.replace(",", " ").split()
+    if not words or len(words) > _MAX_LABEL_WORDS:
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _CONNECTORS for w in words)
+
+
+def _is_block_label(lines: list[str], i: int, body_start: int) -> bool:
+    """A label line: after a blank line (or the header), text right beneath it, name-shaped."""
+    line = lines[i].strip()
+    if i + 1 >= len(lines) or is_blank(lines[i + 1]):
+        return False
+    if i > body_start and not is_blank(lines[i - 1]):
+        return False
+    if line.rstrip(":").endswith(_SENTENCE_END):
+        return False
+    return _is_name(line.rstrip(":"))
+
+
+def _uses_inline_labels(lines: list[str], body_start: int) -> bool:
+    """Inline `Name: text` labels count only when at least two lines use them."""
+    count = 0
+    for line in lines[body_start:]:
+        match = _INLINE.match(line)
+        if match and _is_name(match["name"]):
+            count += 1
+            if count >= 2:
+                return True
+    return False
+
+
+def _resolve_label(label: str, aliases: dict[str, str]) -> str:
+    """Canonical speaker for a label, learning aliases as labels introduce people."""
+    known = aliases.get(label.lower())
+    if known:
+        return known
+    outlet = _OUTLET.match(label)
+    if outlet and "," not in outlet["name"]:  # "Sabine Siebold (Reuters)"
+        name = outlet["name"].strip().lower()
+        if name not in _GENERIC_LABELS:
+            aliases.setdefault(name, label)
+        return label
+    bare = _PARENS.sub("", label).strip()
+    if "," in bare:  # "Mark Rutte, NATO Secretary General"
+        name, role = (part.strip() for part in label.split(",", 1))
+        aliases[role.lower()] = name
+        aliases.setdefault(name.lower(), name)
+        return name
+    return label

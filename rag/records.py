@@ -1,0 +1,113 @@
+"""Records that move through the pipeline; each carries its document, lines and speaker.
+
+turn -> Passage -> Hit(passage, score) -> Answer(text, citations, abstained).
+The JSON shapes of DESIGN.md are produced here, by `to_json()`, and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """What one speaker said without interruption, as lines of the file."""
+
+    speaker: str  # canonical name after alias resolution
+    label: str  # the label as written ("Sabine Siebold (Reuters)"), "" when none
+    line_start: int  # 1-based physical line, inclusive
+    line_end: int  # inclusive
+    lines: tuple[str, ...]  # the turn's physical lines, label prefix removed
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """A parsed file: its lines, header facts and speaker turns."""
+
+    doc: str  # file name without extension
+    lines: tuple[str, ...]  # every physical line; lines[0] is line 1
+    title: str
+    date: str
+    turns: tuple[Turn, ...]
+    aliases: dict[str, str] = field(default_factory=dict)  # role or label -> speaker
+
+    def line(self, number: int) -> str:
+        """The text of 1-based line `number`."""
+        return self.lines[number - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    doc: str  # file name without extension, e.g. "nato-2025-05-15-antalya"
+    passage_id: str  # f"{doc}:{line_start}-{line_end}#{part}"
+    speaker: str
+    line_start: int  # 1-based physical line, inclusive
+    line_end: int  # inclusive
+    text: str
+
+    def to_json(self, score: float | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "doc": self.doc,
+            "line_start": self.line_start,
+            "line_end": self.line_end,
+            "speaker": self.speaker,
+        }
+        if score is not None:
+            out["score"] = round(float(score), 4)
+        out["text"] = self.text
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    passage: Passage
+    score: float  # cosine similarity of query and passage, higher is better
+
+    def to_json(self) -> dict[str, Any]:
+        return self.passage.to_json(self.score)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    doc: str
+    line_start: int
+    line_end: int
+    speaker: str
+    quote: str  # verbatim substring of the cited lines
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "doc": self.doc,
+            "line_start": self.line_start,
+            "line_end": self.line_end,
+            "speaker": self.speaker,
+            "quote": self.quote,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    text: str
+    citations: tuple[Citation, ...]
+    abstained: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AskResult:
+    """An answer with the evidence it came from and where the time went."""
+
+    question: str
+    answer: Answer
+    hits: tuple[Hit, ...]
+    timings_ms: dict[str, float]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.answer.text,
+            "abstained": self.answer.abstained,
+            "citations": [c.to_json() for c in self.answer.citations],
+            "passages": [h.to_json() for h in self.hits],
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+        }

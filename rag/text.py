@@ -1,0 +1,43 @@
+"""Word-level helpers shared by abstention and answering: tokens, stop words, name terms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if
+    in into is it its itself just let me more most my myself no nor not now of off on once
+    only or other our ours ourselves out over own said same say says she should so some such
+    than that the their theirs them themselves then there these they this those through to
+    too under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves tell told ask asked think thinks mention
+    mentioned talk talked discuss discussed""".split()
+)
+
+
+def fold(word: str) -> str:
+    """Lower case without accents: "Türkiye" -> "turkiye"."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """Words as written, possessives cut: "Iran's programme" -> ["Iran", "programme"]."""
+    return [re.sub(r"['’]s$", "", w) for w in _WORD.findall(text)]
+
+
+def term(word: str) -> str:
+    """A crude stem for matching names across inflections: the first 4 folded letters.
+
+    Example: term("Chinese") == term("China") == "chin"; term("Iran") != term("Iraq").
+    """
+    return fold(word)[:4]
+
+
+def content_terms(text: str) -> set[str]:
+    """Folded words of `text` that are not stop words."""
+    return {fold(w) for w in words(text) if fold(w) not in STOP_WORDS}
