@@ -1,0 +1,1 @@
+"""Embedding models and vector indexes; they see vectors and texts, never transcripts."""

@@ -1,0 +1,110 @@
+"""Turn files into document updates: find files, skip unchanged ones, parse, chunk, embed.
+
+Nothing is written here; rag.store writes all updates of a run as one new generation,
+so a file that fails leaves the index as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from embeddings.base import Embedder
+from rag.chunking import chunk_transcript, embedding_text
+from rag.errors import RagError, TranscriptFormatError
+from rag.parsing import read_transcript
+from rag.store import DocumentUpdate
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = (".txt", ".md")
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    n_passages: int = 0
+    elapsed_ms: float = 0.0
+
+    def summary(self) -> str:
+        parts = [f"{len(self.added)} added", f"{len(self.updated)} updated", f"{len(self.unchanged)} unchanged"]
+        if self.failed:
+            parts.append(f"{len(self.failed)} failed")
+        return f"{', '.join(parts)}; {self.n_passages} passages in the index ({self.elapsed_ms / 1000:.1f} s)"
+
+
+def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Transcript files under `paths` (folders searched recursively), and paths refused with why."""
+    found: list[Path] = []
+    refused: list[tuple[str, str]] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES))
+        elif not path.exists():
+            refused.append((str(path), "no such file or folder"))
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            refused.append(
+                (str(path), f"unsupported file type {path.suffix!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}")
+            )
+        else:
+            found.append(path)
+    return found, refused
+
+
+def prepare_updates(
+    files: Sequence[Path],
+    embedder: Embedder,
+    *,
+    known: dict[str, Any],
+    max_passage_tokens: int,
+    report: IngestReport,
+    show_progress: bool = False,
+) -> list[DocumentUpdate]:
+    """Parse, chunk and embed every changed file; record skips and failures in `report`.
+
+    `known` is the manifest's documents table: doc -> {"sha256": ...}.
+    """
+    max_tokens = min(max_passage_tokens, embedder.max_tokens)
+    updates: list[DocumentUpdate] = []
+    sources: dict[str, Path] = {}
+    for path in tqdm(files, desc="ingest", unit="file", disable=not show_progress):
+        doc = path.stem
+        if doc in sources:
+            report.failed.append(
+                (str(path), f"document id {doc!r} is already taken by {sources[doc]}; rename one file")
+            )
+            continue
+        sources[doc] = path
+        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        if known.get(doc, {}).get("sha256") == sha256:
+            report.unchanged.append(doc)
+            continue
+        try:
+            transcript = read_transcript(path)
+        except (TranscriptFormatError, OSError) as exc:
+            report.failed.append((str(path), str(exc)))
+            continue
+        passages = chunk_transcript(transcript, embedder.count_tokens, max_tokens=max_tokens)
+        if not passages:
+            report.failed.append((str(path), "holds no transcript text to index"))
+            continue
+        vectors = embedder.embed_passages([embedding_text(p.speaker, p.text) for p in passages])
+        updates.append(DocumentUpdate(transcript, str(path.resolve()), sha256, tuple(passages), vectors))
+        (report.updated if doc in known else report.added).append(doc)
+    return updates
+
+
+def check_no_failures(report: IngestReport) -> None:
+    """Raise when any file failed, listing each one with its reason."""
+    if report.failed:
+        listed = "\n".join(f"  {path}: {reason}" for path, reason in report.failed)
+        raise RagError(f"{len(report.failed)} file(s) could not be ingested (the others were):\n{listed}")

@@ -1,0 +1,302 @@
+"""The index directory: manifest.json, a FAISS file and a SQLite passage store.
+
+Every ingest writes a new *generation* of the FAISS and SQLite files beside the old ones,
+then switches `manifest.json` to them with one atomic rename. A crash or kill at any
+moment leaves the manifest naming a complete, older generation, so the index always
+opens and reads the same as before the ingest or after it. Readers hold their files
+open, so a generation retired while they read stays readable until they close.
+No pickle: FAISS's own format, SQLite and JSON only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embeddings.base import Vectors
+from embeddings.faiss_index import FaissIndex
+from rag.errors import IndexMismatchError, IndexNotFoundError
+from rag.records import Passage, Transcript
+from rag.text import term, words
+
+logger = logging.getLogger(__name__)
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+_LOCK = ".ingest.lock"
+
+_SCHEMA = """
+CREATE TABLE documents (doc TEXT PRIMARY KEY, source TEXT, sha256 TEXT, title TEXT, date TEXT, n_lines INTEGER);
+CREATE TABLE lines (doc TEXT, line INTEGER, text TEXT, PRIMARY KEY (doc, line));
+CREATE TABLE turns (doc TEXT, turn INTEGER, speaker TEXT, label TEXT, line_start INTEGER, line_end INTEGER,
+                    PRIMARY KEY (doc, turn));
+CREATE TABLE passages (row INTEGER PRIMARY KEY, passage_id TEXT UNIQUE, doc TEXT, speaker TEXT,
+                       line_start INTEGER, line_end INTEGER, text TEXT);
+CREATE INDEX passages_doc ON passages (doc);
+CREATE INDEX passages_speaker ON passages (speaker);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentUpdate:
+    """A parsed, chunked and embedded document, ready to replace its earlier version."""
+
+    transcript: Transcript
+    source: str
+    sha256: str
+    passages: tuple[Passage, ...]
+    vectors: Vectors  # one row per passage
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    path = index_dir / MANIFEST
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def check_compatible(manifest: dict[str, Any], index_dir: Path, model_name: str) -> None:
+    """Refuse an index of another format or embedding model, saying how to rebuild."""
+    rebuild = f"Rebuild with: rag ingest <paths> --index {index_dir} --rebuild"
+    if manifest.get("format") != FORMAT:
+        raise IndexMismatchError(
+            f"{index_dir} has index format {manifest.get('format')!r}; this version reads format {FORMAT}. {rebuild}"
+        )
+    if manifest.get("embedding_model") != model_name:
+        raise IndexMismatchError(
+            f"{index_dir} was built with embedding model {manifest.get('embedding_model')!r}; this run uses "
+            f"{model_name!r}. Use --model {manifest.get('embedding_model')} to read it, or {rebuild[0].lower()}{rebuild[1:]}"
+        )
+
+
+@contextlib.contextmanager
+def ingest_lock(index_dir: Path) -> Iterator[None]:
+    """One writer at a time; a second `rag ingest` waits for the first."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / _LOCK, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def write_generation(
+    index_dir: Path, *, model_name: str, dim: int, updates: Sequence[DocumentUpdate], rebuild: bool = False
+) -> dict[str, Any]:
+    """Write a new generation holding the old documents not in `updates`, plus `updates`.
+
+    Returns the new manifest. Call under `ingest_lock`.
+    """
+    old = None if rebuild else read_manifest(index_dir)
+    generation = (old["generation"] + 1) if old else 1
+    names = {"vectors": f"vectors-{generation}.faiss", "passages": f"passages-{generation}.sqlite"}
+    for name in names.values():  # leftovers of a killed ingest of the same generation
+        (index_dir / name).unlink(missing_ok=True)
+
+    replaced = {u.transcript.doc for u in updates}
+    db = sqlite3.connect(index_dir / names["passages"])
+    db.executescript(_SCHEMA)
+    index = FaissIndex(dim)
+    documents: dict[str, Any] = {}
+    if old:
+        documents = _copy_kept(db, index, index_dir, old, replaced)
+    for update in updates:
+        _insert_document(db, update, first_row=len(index))
+        index.add(update.vectors)
+        documents[update.transcript.doc] = {
+            "sha256": update.sha256,
+            "source": update.source,
+            "n_passages": len(update.passages),
+            "n_lines": len(update.transcript.lines),
+        }
+    db.commit()
+    db.close()
+    index.save(index_dir / names["vectors"])
+    for name in names.values():
+        _fsync(index_dir / name)
+
+    manifest = {
+        "format": FORMAT,
+        "generation": generation,
+        "embedding_model": model_name,
+        "dim": dim,
+        "index_type": "flat-ip",
+        "n_documents": len(documents),
+        "n_passages": len(index),
+        "files": names,
+        "documents": dict(sorted(documents.items())),
+    }
+    _replace_manifest(index_dir, manifest)
+    _remove_unreferenced(index_dir, set(names.values()))
+    return manifest
+
+
+def _copy_kept(
+    db: sqlite3.Connection, index: FaissIndex, index_dir: Path, old: dict[str, Any], replaced: set[str]
+) -> dict[str, Any]:
+    """Carry over every document of the old generation that this ingest does not replace."""
+    kept = {doc: meta for doc, meta in old["documents"].items() if doc not in replaced}
+    if not kept:
+        return {}
+    old_vectors = FaissIndex.load(index_dir / old["files"]["vectors"]).vectors()
+    db.execute("ATTACH DATABASE ? AS old", (f"file:{index_dir / old['files']['passages']}?mode=ro",))
+    marks = ",".join("?" * len(kept))
+    docs = list(kept)
+    for table in ("documents", "lines", "turns"):
+        db.execute(f"INSERT INTO {table} SELECT * FROM old.{table} WHERE doc IN ({marks})", docs)
+    carried = db.execute(
+        "SELECT row, passage_id, doc, speaker, line_start, line_end, text FROM old.passages "
+        f"WHERE doc IN ({marks}) ORDER BY row",
+        docs,
+    ).fetchall()
+    db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)", [(i, *r[1:]) for i, r in enumerate(carried)])
+    db.commit()
+    db.execute("DETACH DATABASE old")
+    old_rows = [r[0] for r in carried]
+    index.add(old_vectors[np.asarray(old_rows, dtype=np.int64)])
+    return kept
+
+
+def _insert_document(db: sqlite3.Connection, update: DocumentUpdate, first_row: int) -> None:
+    t = update.transcript
+    db.execute(
+        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+        (t.doc, update.source, update.sha256, t.title, t.date, len(t.lines)),
+    )
+    db.executemany("INSERT INTO lines VALUES (?, ?, ?)", [(t.doc, i, line) for i, line in enumerate(t.lines, 1)])
+    db.executemany(
+        "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?)",
+        [(t.doc, i, u.speaker, u.label, u.line_start, u.line_end) for i, u in enumerate(t.turns)],
+    )
+    db.executemany(
+        "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (first_row + i, p.passage_id, p.doc, p.speaker, p.line_start, p.line_end, p.text)
+            for i, p in enumerate(update.passages)
+        ],
+    )
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _replace_manifest(index_dir: Path, manifest: dict[str, Any]) -> None:
+    tmp = index_dir / f"{MANIFEST}.tmp"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(manifest, handle, indent=2, ensure_ascii=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, index_dir / MANIFEST)
+    _fsync(index_dir)
+
+
+def _remove_unreferenced(index_dir: Path, keep: set[str]) -> None:
+    for path in index_dir.iterdir():
+        if path.name.startswith(("vectors-", "passages-")) and path.name not in keep:
+            path.unlink(missing_ok=True)
+
+
+class IndexReader:
+    """One generation of an index, opened for reading: vectors in memory, passages in SQLite."""
+
+    def __init__(self, index_dir: Path, manifest: dict[str, Any]) -> None:
+        self.index_dir, self.manifest = index_dir, manifest
+        self.vectors = FaissIndex.load(index_dir / manifest["files"]["vectors"])
+        uri = f"file:{index_dir / manifest['files']['passages']}?mode=ro"
+        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, index_dir: Path, model_name: str) -> IndexReader:
+        manifest = read_manifest(index_dir)
+        if manifest is None:
+            raise IndexNotFoundError(
+                f"no index at {index_dir} (no {MANIFEST}); create it with: rag ingest <transcripts> --index {index_dir}"
+            )
+        check_compatible(manifest, index_dir, model_name)
+        return cls(index_dir, manifest)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    def passages(self, rows: Sequence[int]) -> list[Passage]:
+        """Passages for FAISS row ids, in the order given."""
+        if not rows:
+            return []
+        marks = ",".join("?" * len(rows))
+        found = {
+            r[0]: Passage(*r[1:])
+            for r in self._query(
+                f"SELECT row, doc, passage_id, speaker, line_start, line_end, text FROM passages WHERE row IN ({marks})",
+                list(rows),
+            )
+        }
+        return [found[r] for r in rows]
+
+    def rows_matching(self, *, doc: str | None = None, speaker: str | None = None) -> list[int]:
+        """Row ids of passages in `doc` whose speaker contains `speaker` (case-insensitive)."""
+        sql, args = "SELECT row FROM passages WHERE 1=1", list[str]()
+        if doc is not None:
+            sql, args = sql + " AND doc = ?", [*args, doc]
+        if speaker is not None:
+            sql, args = sql + " AND instr(lower(speaker), lower(?)) > 0", [*args, speaker]
+        return [r for (r,) in self._query(sql, args)]
+
+    def documents(self) -> list[str]:
+        return [d for (d,) in self._query("SELECT doc FROM documents ORDER BY doc")]
+
+    def speakers(self, doc: str | None = None) -> list[str]:
+        if doc is None:
+            return [s for (s,) in self._query("SELECT DISTINCT speaker FROM turns ORDER BY speaker")]
+        return [s for (s,) in self._query("SELECT DISTINCT speaker FROM turns WHERE doc = ? ORDER BY speaker", [doc])]
+
+    def lines(self, doc: str, line_start: int = 1, line_end: int | None = None) -> list[str]:
+        """Text of a document's lines line_start..line_end (1-based, inclusive)."""
+        end = line_end if line_end is not None else 1 << 62
+        return [
+            t
+            for (t,) in self._query(
+                "SELECT text FROM lines WHERE doc = ? AND line BETWEEN ? AND ? ORDER BY line", [doc, line_start, end]
+            )
+        ]
+
+    def turn_before(self, doc: str, line: int) -> tuple[str, int, int] | None:
+        """(speaker, line_start, line_end) of the turn before the one holding `line`."""
+        rows = self._query(
+            "SELECT speaker, line_start, line_end FROM turns WHERE doc = ? AND line_end < "
+            "(SELECT line_start FROM turns WHERE doc = ? AND line_start <= ? ORDER BY line_start DESC LIMIT 1) "
+            "ORDER BY line_start DESC LIMIT 1",
+            [doc, doc, line],
+        )
+        return rows[0] if rows else None
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every `term` of the passages, speakers, labels and titles: what the corpus mentions."""
+        texts = self._query(
+            "SELECT text FROM passages UNION ALL SELECT speaker || ' ' || label FROM turns "
+            "UNION ALL SELECT title FROM documents"
+        )
+        return frozenset(term(w) for (text,) in texts for w in words(text))
