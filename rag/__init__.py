@@ -1,0 +1,1 @@
+"""Transcript Q&A: parse, chunk, index, retrieve and answer with cited lines."""

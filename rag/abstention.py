@@ -1,0 +1,43 @@
+"""Decide, before any answerer runs, that the transcripts do not answer a question.
+
+Two signals, both cheap and model-free:
+1. the best passage is not similar enough (cosine below `min_score`);
+2. the question names something (a capitalised word inside the question, such as "Iran")
+   that appears nowhere in the indexed transcripts, their speakers or titles. Dense
+   retrieval happily returns China's warheads for a question about Iran's programme;
+   a name the corpus never mentions is a near miss, not an answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from rag.records import Hit
+from rag.text import STOP_WORDS, fold, term, words
+
+
+def question_names(question: str) -> list[str]:
+    """Capitalised words after the first one, not stop words: "What did Rutte say about Iran?" -> ["Rutte", "Iran"]."""
+    found = []
+    for word in words(question)[1:]:
+        if word[:1].isupper() and fold(word) not in STOP_WORDS and not word.isdigit():
+            found.append(word)
+    return found
+
+
+def unknown_names(question: str, vocabulary: Collection[str]) -> list[str]:
+    """Names in the question whose `term` is not in the corpus vocabulary (a set of terms)."""
+    return [name for name in question_names(question) if term(name) not in vocabulary]
+
+
+def abstention_reason(question: str, hits: Sequence[Hit], vocabulary: Collection[str], min_score: float) -> str | None:
+    """Why the transcripts do not answer `question`, or None when they may."""
+    if not hits:
+        return "no passage matches the question"
+    missing = unknown_names(question, vocabulary)
+    if missing:
+        listed = ", ".join(f"“{name}”" for name in missing)
+        return f"the transcripts never mention {listed}"
+    if hits[0].score < min_score:
+        return f"no passage is close enough to the question (best similarity {hits[0].score:.2f} < {min_score:.2f})"
+    return None

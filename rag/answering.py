@@ -1,0 +1,99 @@
+"""The extractive answerer, the default: it quotes the sentences that answer, never paraphrases.
+
+Every sentence of the best passages is scored against the question (embedding cosine,
+blended with the passage's own retrieval score so context counts), and the best one or
+two are quoted with their speaker and cited by the lines that hold them. A quote is an
+exact slice of the passage text, which is an exact slice of the file's lines: quotes are
+verbatim by construction. Whether to answer at all is decided before, in rag.abstention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from embeddings.base import Embedder
+from rag.records import Answer, Citation, Hit
+from rag.sentences import sentence_spans
+from rag.text import content_terms
+
+NOT_ANSWERED = "The transcripts don't answer this question"
+
+
+class Answerer(Protocol):
+    def answer(self, question: str, hits: Sequence[Hit]) -> Answer: ...
+
+
+def abstain(reason: str) -> Answer:
+    """The plain answer given when the transcripts do not answer a question."""
+    return Answer(f"{NOT_ANSWERED}: {reason}.", (), True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    hit_rank: int
+    start: int  # character offsets in the passage text
+    end: int
+    score: float
+
+
+class ExtractiveAnswerer:
+    """Quotes up to `max_quotes` sentences from the top `n_passages` hits."""
+
+    # Weight of the passage's score next to the sentence's own: a sentence such as
+    # "They will have a thousand warheads" only makes sense inside its passage.
+    PASSAGE_WEIGHT = 0.4
+    # Further quotes must score within this margin of the best one.
+    MARGIN = 0.06
+    # Sentences shorter than this many content words ("Thank you.") are not quoted alone.
+    MIN_CONTENT_WORDS = 3
+
+    def __init__(self, embedder: Embedder, *, max_quotes: int = 2, n_passages: int = 3) -> None:
+        self.embedder, self.max_quotes, self.n_passages = embedder, max_quotes, n_passages
+
+    def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
+        if not hits:
+            return abstain("no passage matches the question")
+        chosen = self._choose(question, hits[: self.n_passages])
+        chosen.sort(key=lambda c: (c.hit_rank, c.start))
+        citations = [self._cite(hits[c.hit_rank], c) for c in chosen]
+        return Answer(compose(citations), tuple(citations), False)
+
+    def _choose(self, question: str, hits: Sequence[Hit]) -> list[_Candidate]:
+        spans = [(rank, s, e) for rank, h in enumerate(hits) for s, e in sentence_spans(h.passage.text)]
+        texts = [hits[rank].passage.text[s:e] for rank, s, e in spans]
+        query = self.embedder.embed_query(question)
+        cosines = (self.embedder.embed_passages(texts) @ query.T).ravel()
+        candidates = []
+        for (rank, s, e), text, cosine in zip(spans, texts, cosines, strict=True):
+            weight = 1.0 if len(content_terms(text)) >= self.MIN_CONTENT_WORDS else 0.5
+            score = weight * ((1 - self.PASSAGE_WEIGHT) * float(cosine) + self.PASSAGE_WEIGHT * hits[rank].score)
+            candidates.append(_Candidate(rank, s, e, score))
+        candidates.sort(key=lambda c: -c.score)
+        best = candidates[0].score
+        return [c for c in candidates[: self.max_quotes] if c.score >= best - self.MARGIN]
+
+    @staticmethod
+    def _cite(hit: Hit, candidate: _Candidate) -> Citation:
+        p = hit.passage
+        line_start = p.line_start + p.text.count("\n", 0, candidate.start)
+        line_end = p.line_start + p.text.count("\n", 0, candidate.end)
+        return Citation(p.doc, line_start, line_end, p.speaker, p.text[candidate.start : candidate.end])
+
+
+def compose(citations: Sequence[Citation]) -> str:
+    """Quotes grouped by consecutive speaker, each followed by its citation number.
+
+    Example: [Citation(speaker="Mark Rutte", quote="Yes.", ...)] -> 'Mark Rutte: “Yes.” [1]'
+    """
+    parts: list[str] = []
+    previous = None
+    for number, c in enumerate(citations, 1):
+        quote = f"“{' '.join(c.quote.split())}” [{number}]"
+        if c.speaker == previous:
+            parts[-1] += f" {quote}"
+        else:
+            parts.append(f"{c.speaker}: {quote}")
+        previous = c.speaker
+    return "\n".join(parts)

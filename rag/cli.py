@@ -1,0 +1,184 @@
+"""The `rag` command: a thin layer over rag.pipeline; --json prints DESIGN.md's objects.
+
+Results go to stdout, progress and logs to stderr; a user-fixable error is one line on
+stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from embeddings.sentence_transformer import ModelNotAvailableError
+from rag.errors import RagError
+from rag.pipeline import Pipeline, open_pipeline
+from rag.questions import load_questions
+from rag.records import AskResult, Hit
+from rag.settings import Settings
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--index", type=Path, help="index directory (default: $RAG_INDEX, else ~/.local/share/transcript-qa/index)"
+    )
+    common.add_argument(
+        "--model", help="embedding model: sentence-transformers name or folder (default: all-MiniLM-L6-v2, bundled)"
+    )
+    common.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("-k", type=int, help="passages to retrieve (default 5)")
+    filters.add_argument("--doc", help="only this document id (file name without extension)")
+    filters.add_argument("--speaker", help="only turns whose speaker contains this text")
+    filters.add_argument("--json", action="store_true", help="print JSON")
+
+    parser = argparse.ArgumentParser(prog="rag", description="Ask questions about transcripts; answers cite the lines.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", parents=[common], help="add or update transcripts (unchanged files are skipped)")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="transcript files or folders")
+    p.add_argument(
+        "--rebuild", action="store_true", help="start a new index from these paths only (e.g. after a model change)"
+    )
+    p.add_argument("--max-passage-tokens", type=int, help="longest passage, in the model's tokens (default 256)")
+    p = sub.add_parser("search", parents=[common, filters], help="the passages closest to a query")
+    p.add_argument("query")
+    p = sub.add_parser("ask", parents=[common, filters], help="an answer quoting and citing the transcripts")
+    p.add_argument("question", nargs="?")
+    p.add_argument(
+        "--history", action="append", default=[], metavar="Q", help="an earlier question, oldest first; repeatable"
+    )
+    p.add_argument("--batch", type=Path, metavar="QUESTIONS.jsonl", help="answer every question of a question-set file")
+    p = sub.add_parser("serve", parents=[common], help="the chat in the browser")
+    p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default 7860)")
+    p.add_argument("--auth", metavar="USER:PASSWORD", help="require this login; needed for a non-loopback --host")
+    p.add_argument(
+        "--no-auth", action="store_true", help="serve a non-loopback --host without a login (you accept the risk)"
+    )
+    sub.add_parser("info", parents=[common], help="what the index holds")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    settings = Settings.from_env().with_overrides(
+        index_dir=args.index,
+        embedding_model=args.model,
+        k=getattr(args, "k", None),
+        max_passage_tokens=getattr(args, "max_passage_tokens", None),
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+    )
+    try:
+        return COMMANDS[args.command](args, open_pipeline(settings))
+    except (RagError, ModelNotAvailableError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def cmd_ingest(args: argparse.Namespace, pipeline: Pipeline) -> int:
+    report = pipeline.ingest(args.paths, rebuild=args.rebuild, show_progress=True)
+    print(f"{pipeline.index_dir}: {report.summary()}", file=sys.stderr)
+    for path, reason in report.failed:
+        print(f"error: {reason}" if reason.startswith(path) else f"error: {path}: {reason}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def cmd_search(args: argparse.Namespace, pipeline: Pipeline) -> int:
+    hits = pipeline.search(args.query, k=args.k, doc=args.doc, speaker=args.speaker)
+    if args.json:
+        _print_json({"query": args.query, "passages": [h.to_json() for h in hits]})
+    else:
+        for rank, hit in enumerate(hits, 1):
+            print(f"{rank}. {_where(hit)}  score {hit.score:.3f}\n   {hit.passage.text}\n")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, pipeline: Pipeline) -> int:
+    if args.batch:
+        if args.question:
+            raise RagError("give either a QUESTION or --batch FILE, not both")
+        for q in load_questions(args.batch):
+            result = pipeline.ask(q.question, history=q.history, k=args.k, doc=q.doc or args.doc, speaker=args.speaker)
+            _print_json({"id": q.id, **result.to_json()})
+        return 0
+    if not args.question or not args.question.strip():
+        raise RagError('no question given; usage: rag ask "your question" (or --batch QUESTIONS.jsonl)')
+    result = pipeline.ask(args.question, history=args.history, k=args.k, doc=args.doc, speaker=args.speaker)
+    if args.json:
+        _print_json(result.to_json())
+    else:
+        print(format_answer(result))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, pipeline: Pipeline) -> int:
+    settings = pipeline.settings
+    auth = None
+    if args.auth:
+        user, sep, password = args.auth.partition(":")
+        if not sep or not user or not password:
+            raise RagError("--auth takes USER:PASSWORD, both non-empty")
+        auth = (user, password)
+    if settings.host not in LOOPBACK and auth is None and not args.no_auth:
+        raise RagError(
+            f"--host {settings.host} exposes the chat beyond this machine; add --auth USER:PASSWORD, "
+            "or --no-auth if the network is trusted"
+        )
+    pipeline.reader()  # fail now, with a clear message, if there is no index
+    from ui.app import build_demo  # gradio is slow to import; only serve needs it
+
+    demo = build_demo(pipeline)
+    print(f"serving on http://{settings.host}:{settings.port} (Ctrl+C stops)", file=sys.stderr)
+    demo.queue(max_size=64, default_concurrency_limit=2).launch(
+        server_name=settings.host, server_port=settings.port, auth=auth, show_error=True
+    )
+    return 0
+
+
+def cmd_info(args: argparse.Namespace, pipeline: Pipeline) -> int:
+    _print_json(pipeline.info())
+    return 0
+
+
+def format_answer(result: AskResult) -> str:
+    """The answer, then each citation with its place in the transcript."""
+    out = [result.answer.text]
+    if result.answer.citations:
+        out.append("")
+        for number, c in enumerate(result.answer.citations, 1):
+            lines = f"line {c.line_start}" if c.line_start == c.line_end else f"lines {c.line_start}-{c.line_end}"
+            out.append(f"[{number}] {c.doc}, {lines}, {c.speaker}")
+    return "\n".join(out)
+
+
+def _where(hit: Hit) -> str:
+    p = hit.passage
+    lines = f"L{p.line_start}" if p.line_start == p.line_end else f"L{p.line_start}-{p.line_end}"
+    return f"{p.doc} {lines} {p.speaker}"
+
+
+def _print_json(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Pipeline], int]] = {
+    "ingest": cmd_ingest,
+    "search": cmd_search,
+    "ask": cmd_ask,
+    "serve": cmd_serve,
+    "info": cmd_info,
+}

@@ -1,0 +1,133 @@
+"""The library API that the CLI, the UI and the evaluation runner share: ingest, search, ask.
+
+`open_pipeline(settings)` is the one place that builds real models. A Pipeline re-reads
+the index when another process has replaced it (manifest changed), so a running server
+picks up a new ingest without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from embeddings.base import Embedder
+from embeddings.sentence_transformer import SentenceTransformerEmbedder
+from rag.abstention import abstention_reason
+from rag.answering import Answerer, ExtractiveAnswerer, abstain
+from rag.followups import standalone_query
+from rag.ingest import IngestReport, find_files, prepare_updates
+from rag.records import AskResult, Hit
+from rag.retriever import DenseRetriever
+from rag.settings import Settings
+from rag.store import MANIFEST, IndexReader, check_compatible, ingest_lock, read_manifest, write_generation
+
+logger = logging.getLogger(__name__)
+
+
+class Pipeline:
+    def __init__(self, settings: Settings, embedder: Embedder, answerer: Answerer) -> None:
+        self.settings, self.embedder, self.answerer = settings, embedder, answerer
+        self._reader: IndexReader | None = None
+        self._reader_stamp: tuple[int, int] | None = None
+        self._lock = threading.Lock()
+
+    # -- the index ---------------------------------------------------------------
+    @property
+    def index_dir(self) -> Path:
+        return self.settings.index_dir
+
+    def reader(self) -> IndexReader:
+        """The current index, reopened if its manifest changed since the last call."""
+        stamp = self._manifest_stamp()
+        with self._lock:
+            if self._reader is None or stamp != self._reader_stamp:
+                fresh = IndexReader.open(self.index_dir, self.embedder.model_name)
+                if self._reader is not None:
+                    self._reader.close()
+                self._reader, self._reader_stamp = fresh, stamp
+            return self._reader
+
+    def _manifest_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = (self.index_dir / MANIFEST).stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_ino)
+
+    def ingest(self, paths: Sequence[Path], *, rebuild: bool = False, show_progress: bool = False) -> IngestReport:
+        """Add or update transcripts; all of this run's changes land at once or not at all."""
+        started = time.perf_counter()
+        report = IngestReport()
+        files, report.failed = find_files(paths)
+        with ingest_lock(self.index_dir):
+            manifest = None if rebuild else read_manifest(self.index_dir)
+            if manifest is not None:
+                check_compatible(manifest, self.index_dir, self.embedder.model_name)
+            known = manifest["documents"] if manifest else {}
+            updates = prepare_updates(
+                files,
+                self.embedder,
+                known=known,
+                max_passage_tokens=self.settings.max_passage_tokens,
+                report=report,
+                show_progress=show_progress,
+            )
+            if updates or rebuild or manifest is None:
+                manifest = write_generation(
+                    self.index_dir,
+                    model_name=self.embedder.model_name,
+                    dim=self.embedder.dim,
+                    updates=updates,
+                    rebuild=rebuild,
+                )
+        report.n_passages = manifest["n_passages"]
+        report.elapsed_ms = (time.perf_counter() - started) * 1000
+        logger.info("ingest: %s", report.summary())
+        return report
+
+    def info(self) -> dict[str, Any]:
+        reader = self.reader()
+        return {"index_dir": str(self.index_dir), **reader.manifest}
+
+    # -- questions ---------------------------------------------------------------
+    def search(
+        self, query: str, *, k: int | None = None, doc: str | None = None, speaker: str | None = None
+    ) -> list[Hit]:
+        retriever = DenseRetriever(self.embedder, self.reader())
+        return retriever.search(query, k or self.settings.k, doc=doc, speaker=speaker)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Sequence[str] = (),
+        k: int | None = None,
+        doc: str | None = None,
+        speaker: str | None = None,
+    ) -> AskResult:
+        """Retrieve, decide whether the transcripts answer, and answer with cited lines."""
+        if not question.strip():
+            raise ValueError("question is empty")
+        started = time.perf_counter()
+        query = standalone_query(question, history)
+        hits = self.search(query, k=k, doc=doc, speaker=speaker)
+        retrieved = time.perf_counter()
+        reason = abstention_reason(question, hits, self.reader().vocabulary, self.settings.min_score)
+        answer = abstain(reason) if reason else self.answerer.answer(query, hits)
+        done = time.perf_counter()
+        timings = {
+            "retrieve": (retrieved - started) * 1000,
+            "answer": (done - retrieved) * 1000,
+            "total": (done - started) * 1000,
+        }
+        return AskResult(question, answer, tuple(hits), timings)
+
+
+def open_pipeline(settings: Settings) -> Pipeline:
+    """Build the real embedder and answerer for `settings`; models load on first use."""
+    embedder = SentenceTransformerEmbedder(settings.embedding_model)
+    return Pipeline(settings, embedder, ExtractiveAnswerer(embedder, max_quotes=settings.max_quotes))

@@ -1,0 +1,63 @@
+"""One frozen Settings object; entry points build it from RAG_* variables and flags.
+
+Library code receives values from here and never reads os.environ itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from embeddings.sentence_transformer import DEFAULT_MODEL
+
+
+def default_index_dir(env: Mapping[str, str]) -> Path:
+    """$RAG_INDEX, else $XDG_DATA_HOME/transcript-qa/index, else ~/.local/share/transcript-qa/index."""
+    if env.get("RAG_INDEX"):
+        return Path(env["RAG_INDEX"])
+    data_home = Path(env["XDG_DATA_HOME"]) if env.get("XDG_DATA_HOME") else Path.home() / ".local" / "share"
+    return data_home / "transcript-qa" / "index"
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path = field(default_factory=lambda: default_index_dir({}))
+    embedding_model: str = DEFAULT_MODEL
+    k: int = 5  # passages retrieved and shown
+    max_passage_tokens: int = 256  # the embedding model's limit; a lower value cuts finer passages
+    # Cosine of the best passage below which the answerer abstains; chosen on the sample's
+    # questions (see rag/answering.py for how).
+    min_score: float = 0.30
+    max_quotes: int = 2  # sentences quoted in an extractive answer
+    host: str = "127.0.0.1"
+    port: int = 7860
+
+    def __post_init__(self) -> None:
+        if self.k <= 0:
+            raise ValueError(f"k must be positive, got {self.k}")
+        if self.max_passage_tokens < 16:
+            raise ValueError(f"max_passage_tokens must be at least 16, got {self.max_passage_tokens}")
+        if not -1.0 <= self.min_score <= 1.0:
+            raise ValueError(f"min_score is a cosine in [-1, 1], got {self.min_score}")
+        if self.max_quotes <= 0:
+            raise ValueError(f"max_quotes must be positive, got {self.max_quotes}")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Defaults overridden by RAG_INDEX, RAG_MODEL, RAG_K, RAG_MIN_SCORE."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {"index_dir": default_index_dir(env)}
+        if env.get("RAG_MODEL"):
+            values["embedding_model"] = env["RAG_MODEL"]
+        if env.get("RAG_K"):
+            values["k"] = int(env["RAG_K"])
+        if env.get("RAG_MIN_SCORE"):
+            values["min_score"] = float(env["RAG_MIN_SCORE"])
+        return cls(**values)
+
+    def with_overrides(self, **values: Any) -> Settings:
+        """A copy with every value that is not None replaced."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
