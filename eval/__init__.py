@@ -1,0 +1,1 @@
+"""Scripted question sets and their metrics (never `import eval`: it shadows a builtin)."""
