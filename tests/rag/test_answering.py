@@ -1,0 +1,45 @@
+from rag.answering import ExtractiveAnswerer, compose
+from rag.records import Citation, Hit, Passage
+from tests.fakes import BagOfWordsEmbedder
+
+
+def hit(text: str, line_start: int, score: float = 0.5, speaker: str = "Mark Rutte") -> Hit:
+    line_end = line_start + text.count("\n")
+    return Hit(Passage("doc", f"doc:{line_start}-{line_end}#0", speaker, line_start, line_end, text), score)
+
+
+def test_quotes_the_sentence_that_answers():
+    text = "Russia is the long-term threat. They will have a thousand nuclear warheads by the end of the decade. And terrorism."
+    answer = ExtractiveAnswerer(BagOfWordsEmbedder(), max_quotes=1).answer(
+        "how many nuclear warheads by the end of the decade", [hit(text, 117)]
+    )
+    assert [c.quote for c in answer.citations] == [
+        "They will have a thousand nuclear warheads by the end of the decade."
+    ]
+    assert answer.text == "Mark Rutte: “They will have a thousand nuclear warheads by the end of the decade.” [1]"
+
+
+def test_quote_on_second_line_of_a_passage_cites_that_line():
+    text = "First line about budgets.\nThe centre opens in March with instructors."
+    answer = ExtractiveAnswerer(BagOfWordsEmbedder(), max_quotes=1).answer("when does the centre open", [hit(text, 40)])
+    c = answer.citations[0]
+    assert (c.line_start, c.line_end) == (41, 41)
+
+
+def test_quotes_are_in_transcript_order_and_at_most_max_quotes():
+    hits = [
+        hit("The centre opens in March.", 24, 0.9, "Jane"),
+        hit("The centre has two hundred instructors in March.", 17, 0.85, "Jane"),
+    ]
+    answer = ExtractiveAnswerer(BagOfWordsEmbedder(), max_quotes=2).answer("centre March", hits)
+    assert 1 <= len(answer.citations) <= 2
+    assert answer.citations[0].line_start == 24
+
+
+def test_compose_groups_consecutive_quotes_of_one_speaker():
+    cites = [
+        Citation("d", 1, 1, "A", "One."),
+        Citation("d", 2, 2, "A", "Two\nlines."),
+        Citation("d", 5, 5, "B", "Three."),
+    ]
+    assert compose(cites) == "A: “One.” [1] “Two lines.” [2]\nB: “Three.” [3]"

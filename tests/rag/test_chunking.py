@@ -1,0 +1,61 @@
+import pytest
+
+from rag.chunking import chunk_transcript, chunk_turn, embedding_text
+from rag.parsing import parse_text, read_transcript
+from rag.records import Turn
+from tests.conftest import PRESSER, SAMPLE
+from tests.fakes import BagOfWordsEmbedder
+
+count = BagOfWordsEmbedder().count_tokens
+
+
+def test_one_passage_per_paragraph():
+    passages = chunk_transcript(parse_text(PRESSER, "presser"), count, max_tokens=256)
+    assert [(p.speaker, p.line_start, p.line_end) for p in passages] == [
+        ("Jane Doe", 9, 9),
+        ("Jane Doe", 11, 11),
+        ("Ali Kaya (Daily News)", 14, 14),
+        ("Jane Doe", 17, 18),
+        ("Maria Lopez (Radio Sur)", 21, 21),
+        ("Jane Doe", 24, 24),
+    ]
+    assert passages[3].text == "Yes. Allies agreed to aim for three percent of GDP.\nThat decision was unanimous."
+    assert passages[3].passage_id == "presser:17-18#0"
+
+
+def test_long_paragraph_splits_between_sentences_within_budget():
+    sentences = [f"Sentence number {i} has exactly seven words." for i in range(10)]
+    turn = Turn("A", "A", 5, 5, (" ".join(sentences),))
+    passages = chunk_turn("d", turn, count, max_tokens=30)
+    assert len(passages) > 1
+    assert all(count([embedding_text("A", p.text)])[0] <= 30 for p in passages)
+    assert " ".join(p.text for p in passages) == " ".join(sentences)  # nothing lost, nothing cut mid-sentence
+    assert {(p.line_start, p.line_end) for p in passages} == {(5, 5)}
+    assert [p.passage_id for p in passages][:2] == ["d:5-5#0", "d:5-5#1"]
+
+
+def test_sentence_longer_than_budget_is_cut_between_words():
+    turn = Turn("A", "A", 1, 1, (" ".join(["word"] * 100),))
+    passages = chunk_turn("d", turn, count, max_tokens=20)
+    assert all(count([embedding_text("A", p.text)])[0] <= 20 for p in passages)
+    assert sum(len(p.text.split()) for p in passages) == 100
+
+
+def test_hard_wrapped_paragraph_maps_pieces_to_their_lines():
+    lines = ("First sentence is here. Second one", "continues here. Third sentence", "ends on line three.")
+    turn = Turn("A", "A", 10, 12, lines)
+    passages = chunk_turn("d", turn, count, max_tokens=12)
+    for p in passages:
+        joined = "\n".join(lines[p.line_start - 10 : p.line_end - 10 + 1])
+        assert p.text in joined
+    assert passages[0].line_start == 10 and passages[-1].line_end == 12
+
+
+@pytest.mark.slow
+def test_no_sample_passage_is_truncated_by_the_real_model(real_embedder):
+    transcript = read_transcript(SAMPLE)
+    passages = chunk_transcript(transcript, real_embedder.count_tokens, max_tokens=real_embedder.max_tokens)
+    counts = real_embedder.count_tokens([embedding_text(p.speaker, p.text) for p in passages])
+    assert max(counts) <= real_embedder.max_tokens == 256
+    for p in passages:
+        assert p.text in "\n".join(transcript.lines[p.line_start - 1 : p.line_end])

@@ -1,0 +1,84 @@
+import json
+from pathlib import Path
+
+import pytest
+
+import rag.cli
+from rag.cli import main
+
+
+@pytest.fixture
+def cli(monkeypatch, make_pipeline, tmp_path: Path):
+    """`main` wired to a pipeline on fakes; returns the index directory it uses."""
+
+    def open_fake(settings):
+        return make_pipeline(index_dir=settings.index_dir, k=settings.k, host=settings.host, port=settings.port)
+
+    monkeypatch.setattr(rag.cli, "open_pipeline", open_fake)
+    monkeypatch.delenv("RAG_INDEX", raising=False)
+    return tmp_path / "cli-index"
+
+
+def test_ingest_then_ask_json(cli, presser: Path, capsys):
+    assert main(["ingest", str(presser), "--index", str(cli)]) == 0
+    assert "1 added" in capsys.readouterr().err
+    assert main(["ask", "What target did Allies agree to aim for?", "--json", "--index", str(cli)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"question", "answer", "abstained", "citations", "passages", "timings_ms"}
+    assert out["citations"][0] == {
+        "doc": "presser-2025-01-01",
+        "line_start": 17,
+        "line_end": 17,
+        "speaker": "Jane Doe",
+        "quote": "Allies agreed to aim for three percent of GDP.",
+    }
+    assert set(out["passages"][0]) == {"doc", "line_start", "line_end", "speaker", "score", "text"}
+
+
+def test_search_json_and_text(cli, presser: Path, capsys):
+    main(["ingest", str(presser), "--index", str(cli)])
+    capsys.readouterr()
+    assert main(["search", "training centre", "-k", "2", "--json", "--index", str(cli)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["query"] == "training centre" and len(out["passages"]) == 2
+    assert main(["search", "training centre", "--speaker", "Maria", "--index", str(cli)]) == 0
+    assert "Maria Lopez (Radio Sur)" in capsys.readouterr().out
+
+
+def test_ask_batch_answers_every_question_in_order(cli, presser: Path, tmp_path: Path, capsys):
+    main(["ingest", str(presser), "--index", str(cli)])
+    questions = tmp_path / "q.jsonl"
+    rows = [
+        {"id": "a", "question": "What target did Allies agree?", "doc": "presser-2025-01-01", "gold_lines": [[17, 17]]},
+        {"id": "b", "question": "What about Iran?", "gold_lines": [], "answerable": False},
+    ]
+    questions.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["ask", "--batch", str(questions), "--json", "--index", str(cli)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b"]
+    assert lines[1]["abstained"] is True and lines[1]["citations"] == []
+
+
+def test_errors_are_one_line_on_stderr_with_exit_1(cli, tmp_path: Path, capsys):
+    assert main(["ask", "anything", "--index", str(tmp_path / "missing")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: no index at") and err.count("\n") == 1
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01")
+    assert main(["ingest", str(bad), "--index", str(cli)]) == 1
+    assert "binary" in capsys.readouterr().err
+
+
+def test_info_prints_the_manifest(cli, presser: Path, capsys):
+    main(["ingest", str(presser), "--index", str(cli)])
+    capsys.readouterr()
+    assert main(["info", "--index", str(cli)]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["n_passages"] == 6 and "presser-2025-01-01" in info["documents"]
+
+
+def test_serve_refuses_an_open_host_without_auth(cli, presser: Path, capsys):
+    main(["ingest", str(presser), "--index", str(cli)])
+    assert main(["serve", "--host", "0.0.0.0", "--index", str(cli)]) == 1
+    assert "--auth" in capsys.readouterr().err

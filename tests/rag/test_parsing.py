@@ -1,0 +1,146 @@
+from pathlib import Path
+
+import pytest
+
+from rag.errors import TranscriptFormatError
+from rag.lines import is_blank
+from rag.parsing import UNKNOWN_SPEAKER, parse_text, read_transcript
+from tests.conftest import PRESSER, SAMPLE
+
+
+def table(transcript):
+    return [(t.speaker, t.line_start, t.line_end) for t in transcript.turns]
+
+
+def test_presser_turns_header_and_aliases():
+    t = parse_text(PRESSER, "presser")
+    assert t.title == "Press briefing"
+    assert t.date == "1 January 2025"
+    assert table(t) == [
+        ("Jane Doe", 9, 11),  # opening statement belongs to the header's person
+        ("Ali Kaya (Daily News)", 14, 14),
+        ("Jane Doe", 17, 18),
+        ("Maria Lopez (Radio Sur)", 21, 21),
+        ("Jane Doe", 24, 24),  # bare role resolved to the person who carried it
+    ]
+    assert t.turns[4].label == "Chief Spokesperson"
+
+
+def test_every_text_line_belongs_to_exactly_one_turn():
+    t = parse_text(PRESSER, "presser")
+    owned = [n for turn in t.turns for n in range(turn.line_start, turn.line_end + 1) if not is_blank(t.line(n))]
+    assert len(owned) == len(set(owned))
+    labels = {
+        n
+        for n, line in enumerate(t.lines, 1)
+        if line.strip()
+        in {"Ali Kaya (Daily News)", "Jane Doe, Chief Spokesperson", "Maria Lopez (Radio Sur)", "Chief Spokesperson"}
+    }
+    header = set(range(1, 8))
+    text_lines = {n for n, line in enumerate(t.lines, 1) if not is_blank(line)} - labels - header
+    assert set(owned) == text_lines
+
+
+def test_inline_labels_as_meeting_transcripts_write_them():
+    text = "# Meeting X\n\nProject Manager: Let's start .\n\nMarketing: The budget is twelve euros .\n\nProject Manager: OK .\n"
+    t = parse_text(text, "x")
+    assert t.title == "Meeting X"
+    assert table(t) == [("Project Manager", 3, 3), ("Marketing", 5, 5), ("Project Manager", 7, 7)]
+    assert t.turns[1].lines == ("The budget is twelve euros .",)
+
+
+def test_one_colon_in_prose_is_not_a_speaker():
+    text = "Chair, Committee\nWe agreed on one thing: the budget.\nNothing else.\n"
+    t = parse_text(text, "x")
+    assert table(t) == [("Chair", 2, 3)]
+
+
+def test_label_without_header_and_crlf_line_ends():
+    text = "Jane Doe, Spokesperson\r\nGood afternoon.\r\n\r\nAli Kaya (Daily News)\r\nA question?\r\n"
+    assert table(parse_text(text, "x")) == [("Jane Doe", 2, 2), ("Ali Kaya (Daily News)", 5, 5)]
+
+
+def test_old_mac_line_ends_and_non_ascii_names():
+    text = "Łukasz Żółć (TVP)\rCzy Türkiye kupi samoloty?\r\rNATO Secretary General\rTak.\r"
+    t = parse_text(text, "x")
+    assert table(t) == [("Łukasz Żółć (TVP)", 2, 2), ("NATO Secretary General", 5, 5)]
+
+
+def test_single_line_without_labels_goes_to_unknown_speaker():
+    t = parse_text("Just one line of speech.", "x")
+    assert table(t) == [(UNKNOWN_SPEAKER, 1, 1)]
+
+
+def test_header_by_line_with_comma_form():
+    text = "Remarks\n\nby Mark Rutte, NATO Secretary General, at the summit\n\nThank you all.\n\nNATO Secretary General\nYes.\n"
+    t = parse_text(text, "x")
+    assert table(t) == [("Mark Rutte", 5, 5), ("Mark Rutte", 8, 8)]
+
+
+def test_generic_question_label_is_not_an_alias_for_one_outlet():
+    text = "Question (CNN)\nFirst?\n\nSpeaker A\nYes.\n\nQuestion\nSecond?\n"
+    t = parse_text(text, "x")
+    assert [s for s, _, _ in table(t)] == ["Question (CNN)", "Speaker A", "Question"]
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\t\n"])
+def test_empty_file_is_refused(tmp_path: Path, content: bytes):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(content)
+    with pytest.raises(TranscriptFormatError, match="empty"):
+        read_transcript(path)
+
+
+def test_binary_file_is_refused(tmp_path: Path):
+    path = tmp_path / "blob.txt"
+    path.write_bytes(b"\x89PNG\x00\x00\x01")
+    with pytest.raises(TranscriptFormatError, match="binary"):
+        read_transcript(path)
+
+
+def test_utf8_bom_is_not_part_of_the_first_line(tmp_path: Path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeffJane Doe, Spokesperson\nHello.\n".encode())
+    assert table(read_transcript(path)) == [("Jane Doe", 2, 2)]
+
+
+SAMPLE_TURNS = [
+    ("Mark Rutte", 11, 55),
+    ("Allison Hart", 59, 59),
+    ("Sabine Siebold (Reuters)", 62, 62),
+    ("Mark Rutte", 65, 65),
+    ("Allison Hart", 68, 68),
+    ("Question (CNN TÜRK)", 71, 71),
+    ("Mark Rutte", 74, 74),
+    ("Allison Hart", 77, 77),
+    ("Thomas Gutschker (FAZ)", 80, 80),
+    ("Mark Rutte", 83, 83),
+    ("Thomas Gutschker (FAZ)", 86, 86),
+    ("Mark Rutte", 89, 89),
+    ("Allison Hart", 92, 92),
+    ("Max Delany (AFP)", 95, 95),
+    ("Mark Rutte", 98, 98),
+    ("Allison Hart", 101, 101),
+    ("Question (TRT News)", 104, 104),
+    ("Mark Rutte", 107, 108),
+    ("Allison Hart", 111, 111),
+    ("Niels Goedegebuur (ANP)", 114, 114),
+    ("Mark Rutte", 117, 117),
+    ("Allison Hart", 120, 120),
+    ("Mizuho Morioka (Asahi Shimbun)", 123, 123),
+    ("Mark Rutte", 126, 127),
+    ("Allison Hart", 130, 130),
+    ("Maria Ortega (TRT Spanish)", 133, 133),
+    ("Mark Rutte", 136, 137),
+]
+
+
+@pytest.mark.slow
+def test_sample_turn_table():
+    t = read_transcript(SAMPLE)
+    assert t.doc == "nato-2025-05-15-antalya"
+    assert t.title == "Press conference"
+    assert t.date == "15 May. 2025"
+    assert table(t) == SAMPLE_TURNS
+    assert t.aliases["nato secretary general"] == "Mark Rutte"
+    assert t.aliases["acting nato spokesperson"] == "Allison Hart"

@@ -1,0 +1,109 @@
+from pathlib import Path
+
+import pytest
+
+from rag.answering import NOT_ANSWERED
+from rag.pipeline import Pipeline
+from rag.settings import Settings
+from tests.fakes import ScriptedAnswerer
+
+
+def assert_quotes_verbatim(pipeline: Pipeline, result) -> None:
+    """Every citation's quote is a substring of its cited lines, and lies inside a retrieved passage."""
+    reader = pipeline.reader()
+    for c in result.answer.citations:
+        assert c.line_start <= c.line_end
+        assert c.quote and c.quote in "\n".join(reader.lines(c.doc, c.line_start, c.line_end))
+        assert any(
+            h.passage.doc == c.doc and h.passage.line_start <= c.line_start and c.line_end <= h.passage.line_end
+            for h in result.hits
+        )
+
+
+def test_ask_quotes_and_cites_the_answering_line(presser_pipeline):
+    result = presser_pipeline.ask("What target did Allies agree to aim for?")
+    assert not result.answer.abstained
+    first = result.answer.citations[0]
+    assert (first.line_start, first.speaker) == (17, "Jane Doe")
+    assert "three percent" in first.quote
+    assert result.answer.text.startswith("Jane Doe: “")
+    assert_quotes_verbatim(presser_pipeline, result)
+    assert set(result.timings_ms) == {"retrieve", "answer", "total"}
+
+
+def test_question_naming_something_never_mentioned_abstains(presser_pipeline):
+    result = presser_pipeline.ask("What did Jane Doe say about the budget of Iran?")
+    assert result.answer.abstained
+    assert result.answer.citations == ()
+    assert result.answer.text.startswith(NOT_ANSWERED)
+    assert "Iran" in result.answer.text
+
+
+def test_weak_evidence_abstains(make_pipeline, presser: Path):
+    pipeline = make_pipeline(min_score=0.9)
+    pipeline.ingest([presser])
+    result = pipeline.ask("what is the weather like on the moon")
+    assert result.answer.abstained and not result.answer.citations
+
+
+def test_follow_up_is_searched_with_the_earlier_question(presser_pipeline, fake_embedder):
+    scripted = ScriptedAnswerer()
+    pipeline = Pipeline(presser_pipeline.settings, fake_embedder, scripted)
+    alone = pipeline.ask("When does it open?")
+    followed = pipeline.ask("When does it open?", history=["Budget?", "Tell me about the training centre"])
+    assert scripted.calls[1][0] == "Tell me about the training centre When does it open?"
+    centre = {11, 21}  # the passages that mention the training centre
+    assert followed.hits[0].passage.line_start in centre
+    assert followed.hits[0].score > alone.hits[0].score
+
+
+def test_search_filters_by_document_and_speaker(presser_pipeline, tmp_path: Path):
+    other = tmp_path / "other.txt"
+    other.write_text("Bob Smith, Mayor\nThe training centre budget is fine.\n", encoding="utf-8")
+    presser_pipeline.ingest([other])
+    assert {h.passage.doc for h in presser_pipeline.search("training centre", k=10, doc="other")} == {"other"}
+    hits = presser_pipeline.search("training centre", k=10, speaker="radio sur")
+    assert [h.passage.speaker for h in hits] == ["Maria Lopez (Radio Sur)"]
+    assert presser_pipeline.search("training centre", k=10, doc="no-such-doc") == []
+
+
+def test_pipeline_hands_hits_to_its_answerer(presser_pipeline, fake_embedder):
+    scripted = ScriptedAnswerer(["an answer"])
+    pipeline = Pipeline(presser_pipeline.settings, fake_embedder, scripted)
+    result = pipeline.ask("When does the training centre open?", k=2)
+    assert result.answer.text == "an answer"
+    question, hits = scripted.calls[0]
+    assert question == "When does the training centre open?" and len(hits) == 2
+
+
+def test_empty_question_is_a_programmer_error(presser_pipeline):
+    with pytest.raises(ValueError, match="empty"):
+        presser_pipeline.ask("  ")
+
+
+def test_running_pipeline_picks_up_an_ingest_from_elsewhere(presser_pipeline, make_pipeline, tmp_path: Path):
+    assert presser_pipeline.reader().documents() == ["presser-2025-01-01"]
+    other = tmp_path / "other.txt"
+    other.write_text("Bob Smith, Mayor\nThe bridge reopens in May.\n", encoding="utf-8")
+    make_pipeline().ingest([other])  # another process, in effect
+    assert presser_pipeline.reader().documents() == ["other", "presser-2025-01-01"]
+
+
+def test_folder_ingest_skips_bad_files_and_names_them(make_pipeline, presser: Path, tmp_path: Path):
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    pipeline = make_pipeline()
+    report = pipeline.ingest([tmp_path, tmp_path / "notes.pdf"])
+    assert report.added == ["presser-2025-01-01"]
+    reasons = {Path(p).name: reason for p, reason in report.failed}
+    assert sorted(reasons) == ["empty.txt", "notes.pdf"]
+    assert "unsupported file type" in reasons["notes.pdf"] and "empty" in reasons["empty.txt"]
+
+
+def test_settings_validate_their_values():
+    with pytest.raises(ValueError, match="k must be positive"):
+        Settings(k=0)
+    env = {"RAG_INDEX": "/tmp/x", "RAG_K": "7"}
+    settings = Settings.from_env(env)
+    assert (str(settings.index_dir), settings.k) == ("/tmp/x", 7)
+    assert Settings.from_env({"XDG_DATA_HOME": "/d"}).index_dir == Path("/d/transcript-qa/index")

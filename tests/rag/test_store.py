@@ -1,0 +1,118 @@
+import json
+from pathlib import Path
+
+import pytest
+
+import rag.store
+from rag.answering import ExtractiveAnswerer
+from rag.errors import IndexMismatchError, IndexNotFoundError
+from rag.pipeline import Pipeline
+from rag.settings import Settings
+from rag.store import MANIFEST, IndexReader
+from tests.fakes import BagOfWordsEmbedder
+
+OTHER = "Moderator\nWelcome to the fisheries hearing.\n\nDr Ann Lee, Marine Biologist\nCod stocks fell by a third since 2010.\n"
+
+
+def snapshot(pipeline: Pipeline, query: str = "training centre budget"):
+    return [(h.passage.passage_id, round(h.score, 6)) for h in pipeline.search(query, k=10)]
+
+
+def test_round_trip_reopen_gives_identical_hits(presser_pipeline, make_pipeline):
+    reopened = make_pipeline()
+    assert snapshot(reopened) == snapshot(presser_pipeline)
+    assert snapshot(reopened)
+
+
+def test_manifest_records_model_counts_and_hashes(presser_pipeline, presser: Path):
+    manifest = json.loads((presser_pipeline.index_dir / MANIFEST).read_text())
+    assert manifest["format"] == rag.store.FORMAT
+    assert manifest["embedding_model"] == "fake-bag-of-words"
+    assert manifest["dim"] == 256
+    assert manifest["n_documents"] == 1
+    assert manifest["n_passages"] == 6 == len(presser_pipeline.reader().vectors)
+    assert len(manifest["documents"]["presser-2025-01-01"]["sha256"]) == 64
+
+
+def test_unchanged_file_is_skipped(presser_pipeline, presser: Path, fake_embedder):
+    calls = fake_embedder.n_passage_calls
+    report = presser_pipeline.ingest([presser])
+    assert report.unchanged == ["presser-2025-01-01"] and not report.added and not report.updated
+    assert fake_embedder.n_passage_calls == calls
+
+
+def test_changed_file_replaces_its_passages_and_keeps_others(presser_pipeline, presser: Path, tmp_path: Path):
+    other = tmp_path / "hearing.txt"
+    other.write_text(OTHER, encoding="utf-8")
+    assert presser_pipeline.ingest([other]).added == ["hearing"]
+    presser.write_text(presser.read_text().replace("two hundred instructors", "ninety instructors"))
+    report = presser_pipeline.ingest([presser])
+    assert report.updated == ["presser-2025-01-01"]
+    texts = [h.passage.text for h in presser_pipeline.search("instructors", k=20)]
+    assert any("ninety instructors" in t for t in texts)
+    assert not any("two hundred instructors" in t for t in texts)
+    assert presser_pipeline.search("cod stocks", k=1)[0].passage.doc == "hearing"
+    reader = presser_pipeline.reader()
+    assert len(reader.vectors) == reader.manifest["n_passages"] == len(reader.rows_matching())
+
+
+def test_old_generation_files_are_removed(presser_pipeline, presser: Path):
+    presser.write_text(presser.read_text() + "\nAli Kaya (Daily News)\nThank you.\n")
+    presser_pipeline.ingest([presser])
+    names = sorted(p.name for p in presser_pipeline.index_dir.iterdir() if p.name.startswith(("vectors", "passages")))
+    assert names == ["passages-2.sqlite", "vectors-2.faiss"]
+
+
+def test_crash_during_ingest_leaves_previous_index_intact(presser_pipeline, presser: Path, monkeypatch):
+    before = snapshot(presser_pipeline)
+    presser.write_text(presser.read_text().replace("March", "April"))
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed before the manifest switched")
+
+    monkeypatch.setattr(rag.store, "_replace_manifest", crash)
+    with pytest.raises(KeyboardInterrupt):
+        presser_pipeline.ingest([presser])
+    monkeypatch.undo()
+    assert snapshot(presser_pipeline) == before
+    # and the next ingest completes over the leftovers
+    assert presser_pipeline.ingest([presser]).updated == ["presser-2025-01-01"]
+    assert any("April" in h.passage.text for h in presser_pipeline.search("opens April", k=3))
+
+
+def test_index_of_another_model_is_refused_with_the_fix(presser_pipeline, tmp_path: Path):
+    other = BagOfWordsEmbedder(model_name="another-model")
+    pipeline = Pipeline(Settings(index_dir=presser_pipeline.index_dir), other, ExtractiveAnswerer(other))
+    with pytest.raises(IndexMismatchError, match="fake-bag-of-words.*--rebuild"):
+        pipeline.search("budget")
+    with pytest.raises(IndexMismatchError):
+        pipeline.ingest([tmp_path / "presser-2025-01-01.txt"])
+
+
+def test_rebuild_starts_over_with_another_model(presser_pipeline, presser: Path):
+    other = BagOfWordsEmbedder(model_name="another-model")
+    pipeline = Pipeline(Settings(index_dir=presser_pipeline.index_dir), other, ExtractiveAnswerer(other))
+    assert pipeline.ingest([presser], rebuild=True).added == ["presser-2025-01-01"]
+    assert pipeline.info()["embedding_model"] == "another-model"
+
+
+def test_other_format_version_is_refused(presser_pipeline):
+    path = presser_pipeline.index_dir / MANIFEST
+    manifest = json.loads(path.read_text())
+    manifest["format"] = 999
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatchError, match="format 999.*rag ingest"):
+        IndexReader.open(presser_pipeline.index_dir, "fake-bag-of-words")
+
+
+def test_missing_index_says_how_to_create_it(tmp_path: Path):
+    with pytest.raises(IndexNotFoundError, match="rag ingest"):
+        IndexReader.open(tmp_path / "nowhere", "fake-bag-of-words")
+
+
+def test_reader_serves_lines_turns_and_speakers(presser_pipeline):
+    reader = presser_pipeline.reader()
+    assert reader.documents() == ["presser-2025-01-01"]
+    assert reader.lines("presser-2025-01-01", 17, 17) == ["Yes. Allies agreed to aim for three percent of GDP."]
+    assert reader.turn_before("presser-2025-01-01", 17) == ("Ali Kaya (Daily News)", 14, 14)
+    assert "Maria Lopez (Radio Sur)" in reader.speakers()
