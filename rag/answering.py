@@ -9,6 +9,7 @@ verbatim by construction. Whether to answer at all is decided before, in rag.abs
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -48,6 +49,9 @@ class ExtractiveAnswerer:
     MARGIN = 0.06
     # Sentences shorter than this many content words ("Thank you.") are not quoted alone.
     MIN_CONTENT_WORDS = 3
+    # A journalist's question restates the topic, so it resembles the user's question more
+    # than the reply does; unless the user asks who asked, questions are quoted reluctantly.
+    QUESTION_WEIGHT = 0.8
 
     def __init__(self, embedder: Embedder, *, max_quotes: int = 2, n_passages: int = 3) -> None:
         self.embedder, self.max_quotes, self.n_passages = embedder, max_quotes, n_passages
@@ -56,7 +60,7 @@ class ExtractiveAnswerer:
         if not hits:
             return abstain("no passage matches the question")
         chosen = self._choose(question, hits[: self.n_passages])
-        chosen.sort(key=lambda c: (c.hit_rank, c.start))
+        # best first: the first citation is the one that answers
         citations = [self._cite(hits[c.hit_rank], c) for c in chosen]
         return Answer(compose(citations), tuple(citations), False)
 
@@ -65,9 +69,12 @@ class ExtractiveAnswerer:
         texts = [hits[rank].passage.text[s:e] for rank, s, e in spans]
         query = self.embedder.embed_query(question)
         cosines = (self.embedder.embed_passages(texts) @ query.T).ravel()
+        wants_question = asks_who_asked(question)
         candidates = []
         for (rank, s, e), text, cosine in zip(spans, texts, cosines, strict=True):
             weight = 1.0 if len(content_terms(text)) >= self.MIN_CONTENT_WORDS else 0.5
+            if text.rstrip().endswith("?") and not wants_question:
+                weight *= self.QUESTION_WEIGHT
             score = weight * ((1 - self.PASSAGE_WEIGHT) * float(cosine) + self.PASSAGE_WEIGHT * hits[rank].score)
             candidates.append(_Candidate(rank, s, e, score))
         candidates.sort(key=lambda c: -c.score)
@@ -80,6 +87,17 @@ class ExtractiveAnswerer:
         line_start = p.line_start + p.text.count("\n", 0, candidate.start)
         line_end = p.line_start + p.text.count("\n", 0, candidate.end)
         return Citation(p.doc, line_start, line_end, p.speaker, p.text[candidate.start : candidate.end])
+
+
+_WHO_ASKED = re.compile(
+    r"\b(who|which|what)\b[^?]*\b(ask|asks|asked|asking|question|questioned|wanted to know|raised|brought up)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_who_asked(question: str) -> bool:
+    """Whether the user wants the person who asked something: "Who asked about the IP4?"."""
+    return bool(_WHO_ASKED.search(question))
 
 
 def compose(citations: Sequence[Citation]) -> str:
