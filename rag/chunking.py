@@ -17,9 +17,36 @@ from rag.sentences import sentence_spans
 CountTokens = Callable[[Sequence[str]], list[int]]
 
 
-def embedding_text(speaker: str, text: str) -> str:
-    """What the embedder reads for a passage: the speaker's name leads, so names match."""
-    return f"{speaker}: {text}"
+# Words of the previous passage's last sentence that lead a passage's embedding text.
+CONTEXT_WORDS = 32
+
+
+def embedding_text(speaker: str, text: str, context: str = "") -> str:
+    """What the embedder reads for a passage: the speaker's name leads, so names match,
+    then the end of what the speaker said just before, so "They will have a thousand
+    warheads" is still about China once a long answer is cut into passages."""
+    return f"{speaker}: {context} {text}" if context else f"{speaker}: {text}"
+
+
+def embedding_texts(passages: Sequence[Passage], count_tokens: CountTokens, *, model_max_tokens: int) -> list[str]:
+    """Embedding text of each passage, with context from the same speaker's previous passage.
+
+    The context never pushes a text past the model's limit: it is dropped where it would.
+    """
+    texts = []
+    for i, p in enumerate(passages):
+        previous = passages[i - 1] if i else None
+        context = ""
+        if previous is not None and previous.doc == p.doc and previous.speaker == p.speaker:
+            spans = sentence_spans(previous.text)
+            last = previous.text[spans[-1][0] : spans[-1][1]] if spans else previous.text
+            context = " ".join(last.split()[-CONTEXT_WORDS:])
+        texts.append(embedding_text(p.speaker, p.text, context))
+    counts = count_tokens(texts)
+    return [
+        t if n <= model_max_tokens else embedding_text(p.speaker, p.text)
+        for t, n, p in zip(texts, counts, passages, strict=True)
+    ]
 
 
 def chunk_transcript(transcript: Transcript, count_tokens: CountTokens, *, max_tokens: int) -> list[Passage]:

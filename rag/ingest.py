@@ -16,7 +16,7 @@ from typing import Any
 from tqdm import tqdm
 
 from embeddings.base import Embedder
-from rag.chunking import chunk_transcript, embedding_text
+from rag.chunking import chunk_transcript, embedding_texts
 from rag.errors import RagError, TranscriptFormatError
 from rag.parsing import read_transcript
 from rag.store import DocumentUpdate
@@ -97,7 +97,8 @@ def prepare_updates(
         if not passages:
             report.failed.append((str(path), "holds no transcript text to index"))
             continue
-        vectors = embedder.embed_passages([embedding_text(p.speaker, p.text) for p in passages])
+        texts = embedding_texts(passages, embedder.count_tokens, model_max_tokens=embedder.max_tokens)
+        vectors = embedder.embed_passages(texts)
         updates.append(DocumentUpdate(transcript, str(path.resolve()), sha256, tuple(passages), vectors))
         (report.updated if doc in known else report.added).append(doc)
     return updates
