@@ -1,4 +1,4 @@
-from rag.answering import ExtractiveAnswerer, compose
+from rag.answering import ExtractiveAnswerer, asks_who_asked, compose
 from rag.records import Citation, Hit, Passage
 from tests.fakes import BagOfWordsEmbedder
 
@@ -43,3 +43,18 @@ def test_compose_groups_consecutive_quotes_of_one_speaker():
         Citation("d", 5, 5, "B", "Three."),
     ]
     assert compose(cites) == "A: “One.” [1] “Two lines.” [2]\nB: “Three.” [3]"
+
+
+def test_replies_are_preferred_to_questions_unless_asked_who_asked():
+    hits = [
+        hit("Will the target rise next year?", 14, 0.6, "Ali Kaya"),
+        hit("The target will rise next year.", 17, 0.6, "Jane"),
+    ]
+    answerer = ExtractiveAnswerer(BagOfWordsEmbedder(), max_quotes=1)
+    assert answerer.answer("will the target rise next year", hits).citations[0].speaker == "Jane"
+    assert answerer.answer("who asked whether the target will rise next year", hits).citations[0].speaker == "Ali Kaya"
+
+
+def test_asks_who_asked():
+    assert asks_who_asked("Which journalist asked about the IP4?")
+    assert not asks_who_asked("What did Rutte say about China?")

@@ -1,6 +1,6 @@
 import pytest
 
-from rag.chunking import chunk_transcript, chunk_turn, embedding_text
+from rag.chunking import chunk_transcript, chunk_turn, embedding_text, embedding_texts
 from rag.parsing import parse_text, read_transcript
 from rag.records import Turn
 from tests.conftest import PRESSER, SAMPLE
@@ -59,3 +59,24 @@ def test_no_sample_passage_is_truncated_by_the_real_model(real_embedder):
     assert max(counts) <= real_embedder.max_tokens == 256
     for p in passages:
         assert p.text in "\n".join(transcript.lines[p.line_start - 1 : p.line_end])
+
+
+def test_embedding_text_carries_the_previous_sentence_of_the_same_speaker():
+    text = "China is building up its forces. " + " ".join(f"Filler sentence {i} here." for i in range(6))
+    turn = Turn("Rutte", "Rutte", 1, 1, (text + " They will have a thousand warheads.",))
+    passages = chunk_turn("d", turn, count, max_tokens=16) + chunk_turn(
+        "d", Turn("Kaya", "Kaya", 3, 3, ("Why?",)), count, max_tokens=16
+    )
+    texts = embedding_texts(passages, count, model_max_tokens=256)
+    assert texts[0] == f"Rutte: {passages[0].text}"  # nothing before it
+    last_of_previous = passages[-3].text.split(". ")[-1]
+    assert texts[-2] == f"Rutte: {last_of_previous} {passages[-2].text}"
+    assert texts[-1] == "Kaya: Why?"  # another speaker's words are not context
+
+
+def test_context_is_dropped_where_it_would_pass_the_model_limit():
+    passages = chunk_turn(
+        "d", Turn("A", "A", 1, 1, ("One two three four five six. Seven eight nine ten eleven.",)), count, max_tokens=10
+    )
+    assert len(passages) == 2
+    assert embedding_texts(passages, count, model_max_tokens=10)[1] == f"A: {passages[1].text}"
