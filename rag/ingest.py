@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from embeddings.base import Embedder
 from rag.chunking import chunk_transcript, embedding_texts
-from rag.errors import RagError, TranscriptFormatError
+from rag.errors import TranscriptFormatError
 from rag.parsing import read_transcript
 from rag.store import DocumentUpdate
 
@@ -102,10 +102,3 @@ def prepare_updates(
         updates.append(DocumentUpdate(transcript, str(path.resolve()), sha256, tuple(passages), vectors))
         (report.updated if doc in known else report.added).append(doc)
     return updates
-
-
-def check_no_failures(report: IngestReport) -> None:
-    """Raise when any file failed, listing each one with its reason."""
-    if report.failed:
-        listed = "\n".join(f"  {path}: {reason}" for path, reason in report.failed)
-        raise RagError(f"{len(report.failed)} file(s) could not be ingested (the others were):\n{listed}")

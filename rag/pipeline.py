@@ -45,10 +45,10 @@ class Pipeline:
         stamp = self._manifest_stamp()
         with self._lock:
             if self._reader is None or stamp != self._reader_stamp:
-                fresh = IndexReader.open(self.index_dir, self.embedder.model_name)
-                if self._reader is not None:
-                    self._reader.close()
-                self._reader, self._reader_stamp = fresh, stamp
+                # The old reader is not closed here: a request in another thread may still be
+                # reading it; it closes when the last reference goes.
+                self._reader = IndexReader.open(self.index_dir, self.embedder.model_name)
+                self._reader_stamp = stamp
             return self._reader
 
     def _manifest_stamp(self) -> tuple[int, int] | None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 
@@ -58,6 +59,11 @@ class DocumentUpdate:
     sha256: str
     passages: tuple[Passage, ...]
     vectors: Vectors  # one row per passage
+
+
+def _sqlite_uri(path: Path, mode: str) -> str:
+    """A SQLite URI for `path`; quoting keeps '?' or '#' in folder names from being read as URI syntax."""
+    return f"file:{quote(str(path.resolve()))}?mode={mode}"
 
 
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:
@@ -107,7 +113,7 @@ def write_generation(
         (index_dir / name).unlink(missing_ok=True)
 
     replaced = {u.transcript.doc for u in updates}
-    db = sqlite3.connect(index_dir / names["passages"])
+    db = sqlite3.connect(_sqlite_uri(index_dir / names["passages"], "rwc"), uri=True)
     db.executescript(_SCHEMA)
     index = FaissIndex(dim)
     documents: dict[str, Any] = {}
@@ -152,7 +158,7 @@ def _copy_kept(
     if not kept:
         return {}
     old_vectors = FaissIndex.load(index_dir / old["files"]["vectors"]).vectors()
-    db.execute("ATTACH DATABASE ? AS old", (f"file:{index_dir / old['files']['passages']}?mode=ro",))
+    db.execute("ATTACH DATABASE ? AS old", (_sqlite_uri(index_dir / old["files"]["passages"], "ro"),))
     marks = ",".join("?" * len(kept))
     docs = list(kept)
     for table in ("documents", "lines", "turns"):
@@ -220,7 +226,7 @@ class IndexReader:
     def __init__(self, index_dir: Path, manifest: dict[str, Any]) -> None:
         self.index_dir, self.manifest = index_dir, manifest
         self.vectors = FaissIndex.load(index_dir / manifest["files"]["vectors"])
-        uri = f"file:{index_dir / manifest['files']['passages']}?mode=ro"
+        uri = _sqlite_uri(index_dir / manifest["files"]["passages"], "ro")
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._lock = threading.Lock()
 
@@ -233,9 +239,6 @@ class IndexReader:
             )
         check_compatible(manifest, index_dir, model_name)
         return cls(index_dir, manifest)
-
-    def close(self) -> None:
-        self._db.close()
 
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:

@@ -116,3 +116,13 @@ def test_reader_serves_lines_turns_and_speakers(presser_pipeline):
     assert reader.lines("presser-2025-01-01", 17, 17) == ["Yes. Allies agreed to aim for three percent of GDP."]
     assert reader.turn_before("presser-2025-01-01", 17) == ("Ali Kaya (Daily News)", 14, 14)
     assert "Maria Lopez (Radio Sur)" in reader.speakers()
+
+
+def test_index_folder_name_with_uri_characters(make_pipeline, presser: Path, tmp_path: Path):
+    pipeline = make_pipeline(index_dir=tmp_path / "odd ?name#1%20")
+    pipeline.ingest([presser])
+    other = tmp_path / "hearing.txt"
+    other.write_text(OTHER, encoding="utf-8")
+    pipeline.ingest([other])  # carries the first document over through ATTACH
+    assert pipeline.reader().documents() == ["hearing", "presser-2025-01-01"]
+    assert not list(tmp_path.glob("file:*"))
