@@ -8,12 +8,16 @@ export HF_HUB_OFFLINE := 1
 
 .PHONY: install run test test-fast lint types check lock
 
+# -qq: pip prints errors only (this machine's pip config warns about every package otherwise)
+PIP := $(PY) -m pip install --quiet --quiet --disable-pip-version-check
+
 $(STAMP): pyproject.toml requirements.lock
-	test -x $(PY) || python3 -m venv $(VENV)
-	# torch first, pinned: here it is the local CPU build; any other spec pulls CUDA packages.
-	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -c requirements.lock -e '.[test]'
-	touch $(STAMP)
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@echo "installing into $(VENV) (a minute or two, once)..."
+	@# torch first, pinned: on these machines that takes the local CPU build; other specs pull CUDA.
+	$(PIP) torch==2.13.0
+	$(PIP) -c requirements.lock -e '.[test]'
+	@touch $(STAMP)
 
 install: $(STAMP)
 

@@ -139,12 +139,13 @@ def cmd_serve(args: argparse.Namespace, pipeline: Pipeline) -> int:
             "or --no-auth if the network is trusted"
         )
     pipeline.reader()  # fail now, with a clear message, if there is no index
+    pipeline.embedder.embed_query("warm up")  # load the model now, not on the first question
     from ui.app import build_demo  # gradio is slow to import; only serve needs it
 
     demo = build_demo(pipeline)
     print(f"serving on http://{settings.host}:{settings.port} (Ctrl+C stops)", file=sys.stderr)
     demo.queue(max_size=64, default_concurrency_limit=2).launch(
-        server_name=settings.host, server_port=settings.port, auth=auth, show_error=True
+        server_name=settings.host, server_port=settings.port, auth=auth, show_error=True, quiet=True
     )
     return 0
 

@@ -23,6 +23,7 @@ from rag.ingest import IngestReport, find_files, prepare_updates
 from rag.records import AskResult, Hit
 from rag.retriever import DenseRetriever
 from rag.settings import Settings
+from rag.speakers import named_speaker
 from rag.store import MANIFEST, IndexReader, check_compatible, ingest_lock, read_manifest, write_generation
 
 logger = logging.getLogger(__name__)
@@ -114,6 +115,8 @@ class Pipeline:
             raise ValueError("question is empty")
         started = time.perf_counter()
         query = standalone_query(question, history)
+        if speaker is None:  # "What did Rutte say about China?" is answered from Rutte's turns
+            speaker = named_speaker(query, self.reader().speakers(doc))
         hits = self.search(query, k=k, doc=doc, speaker=speaker)
         retrieved = time.perf_counter()
         reason = abstention_reason(question, hits, self.reader().vocabulary, self.settings.min_score)
