@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -84,5 +84,10 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> Vectors:
+        """Shape (1, dim). Cached: retrieval and answering embed the same question."""
+        return self._embed_query_cached(text).copy()
+
+    @lru_cache(maxsize=1024)  # noqa: B019 (one embedder lives as long as the process)
+    def _embed_query_cached(self, text: str) -> Vectors:
         vectors = self._model.encode_query([text], normalize_embeddings=True, convert_to_numpy=True)
         return np.ascontiguousarray(vectors, dtype=np.float32).reshape(1, -1)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from rag.lines import is_blank
 from rag.records import Passage, Transcript, Turn
 from rag.sentences import sentence_spans
+from rag.text import join_spelled
 
 CountTokens = Callable[[Sequence[str]], list[int]]
 
@@ -24,8 +25,9 @@ CONTEXT_WORDS = 32
 def embedding_text(speaker: str, text: str, context: str = "") -> str:
     """What the embedder reads for a passage: the speaker's name leads, so names match,
     then the end of what the speaker said just before, so "They will have a thousand
-    warheads" is still about China once a long answer is cut into passages."""
-    return f"{speaker}: {context} {text}" if context else f"{speaker}: {text}"
+    warheads" is still about China once a long answer is cut into passages. Acronyms
+    spelled letter by letter ("L_C_D_") are joined as questions write them ("LCD")."""
+    return join_spelled(f"{speaker}: {context} {text}" if context else f"{speaker}: {text}")
 
 
 def embedding_texts(passages: Sequence[Passage], count_tokens: CountTokens, *, model_max_tokens: int) -> list[str]:

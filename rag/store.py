@@ -30,7 +30,7 @@ from embeddings.base import Vectors
 from embeddings.faiss_index import FaissIndex
 from rag.errors import IndexMismatchError, IndexNotFoundError
 from rag.records import Passage, Transcript
-from rag.text import term, words
+from rag.text import spelled_acronyms, term, words
 
 logger = logging.getLogger(__name__)
 
@@ -302,4 +302,4 @@ class IndexReader:
             "SELECT text FROM passages UNION ALL SELECT speaker || ' ' || label FROM turns "
             "UNION ALL SELECT title FROM documents"
         )
-        return frozenset(term(w) for (text,) in texts for w in words(text))
+        return frozenset(term(w) for (text,) in texts for w in [*words(text), *spelled_acronyms(text)])

@@ -25,6 +25,19 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_SPELLED = re.compile(r"\b(?:[^\W\d_][_.]\s?){2,}")
+
+
+def spelled_acronyms(text: str) -> list[str]:
+    """Acronyms that transcripts spell letter by letter: "the L_C_D_ screen" -> ["LCD"]."""
+    return [re.sub(r"[_.\s]", "", m.group(0)) for m in _SPELLED.finditer(text)]
+
+
+def join_spelled(text: str) -> str:
+    """Spelled-out acronyms joined, as a question would write them: "L_C_D_ screen" -> "LCD screen"."""
+    return _SPELLED.sub(lambda m: re.sub(r"[_.\s]", "", m.group(0)) + " ", text)
+
+
 def words(text: str) -> list[str]:
     """Words as written, possessives cut: "Iran's programme" -> ["Iran", "programme"]."""
     return [re.sub(r"['’]s$", "", w) for w in _WORD.findall(text)]

@@ -20,3 +20,12 @@ def test_reasons_in_order_of_checking():
     assert "Iran" in abstention_reason("What about Iran?", [hit], set(), 0.1)
     assert "0.20 < 0.30" in abstention_reason("what about it", [hit], set(), 0.3)
     assert abstention_reason("what about it", [hit], set(), 0.1) is None
+
+
+def test_spelled_out_acronyms_count_as_mentioned():
+    from rag.text import join_spelled, spelled_acronyms
+
+    assert spelled_acronyms("the L_C_D_ screen, made in the U.S.") == ["LCD", "US"]
+    assert join_spelled("an L_C_D_ screen") == "an LCD screen"
+    vocabulary = {term(w) for w in spelled_acronyms("the L_C_D_ screen")}
+    assert unknown_names("What did they decide about the LCD?", vocabulary) == []
