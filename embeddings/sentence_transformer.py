@@ -87,6 +87,10 @@ class SentenceTransformerEmbedder:
         """Shape (1, dim). Cached: retrieval and answering embed the same question."""
         return self._embed_query_cached(text).copy()
 
+    def clear_query_cache(self) -> None:
+        """Forget cached query embeddings (benchmarks measure first-time questions)."""
+        self._embed_query_cached.cache_clear()
+
     @lru_cache(maxsize=1024)  # noqa: B019 (one embedder lives as long as the process)
     def _embed_query_cached(self, text: str) -> Vectors:
         vectors = self._model.encode_query([text], normalize_embeddings=True, convert_to_numpy=True)
