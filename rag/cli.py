@@ -63,6 +63,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-auth", action="store_true", help="serve a non-loopback --host without a login (you accept the risk)"
     )
+    p = sub.add_parser("eval", parents=[common], help="score a question set: metrics, report, CI gates")
+    p.add_argument("questions", type=Path, metavar="QUESTIONS", help="question-set file (.jsonl, or .yaml list)")
+    p.add_argument("--report", type=Path, metavar="DIR", help="write results.json, report.md and report.html here")
+    p.add_argument(
+        "--compare",
+        type=Path,
+        metavar="OLD_RESULTS_JSON",
+        help="add each metric's change since an earlier results.json",
+    )
+    p.add_argument(
+        "--fail-under",
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
+        help="exit 1 unless METRIC >= VALUE (e.g. hit@5=0.8); repeatable; latency metrics can't be gated",
+    )
     sub.add_parser("info", parents=[common], help="what the index holds")
     return parser
 
@@ -150,6 +166,28 @@ def cmd_serve(args: argparse.Namespace, pipeline: Pipeline) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace, pipeline: Pipeline) -> int:
+    from eval.metrics import parse_gate, shortfalls
+    from eval.report import load_baseline, metrics_table, read_categories, write_report
+    from eval.runner import run_eval
+
+    try:
+        gates = [parse_gate(text) for text in args.fail_under]
+    except ValueError as exc:
+        raise RagError(str(exc)) from None
+    baseline = load_baseline(args.compare) if args.compare else None
+    run = run_eval(pipeline, load_questions(args.questions), show_progress=True)
+    print(metrics_table(run.metrics, baseline))
+    if args.report:
+        categories = read_categories(args.questions)
+        for path in write_report(run, args.report, categories=categories, baseline=baseline):
+            print(f"wrote {path}", file=sys.stderr)
+    missed = shortfalls(run.metrics, gates)
+    for line in missed:
+        print(f"error: {line}", file=sys.stderr)
+    return 1 if missed else 0
+
+
 def cmd_info(args: argparse.Namespace, pipeline: Pipeline) -> int:
     _print_json(pipeline.info())
     return 0
@@ -181,5 +219,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Pipeline], int]] = {
     "search": cmd_search,
     "ask": cmd_ask,
     "serve": cmd_serve,
+    "eval": cmd_eval,
     "info": cmd_info,
 }
