@@ -106,6 +106,11 @@ def test_bad_gold_lines_fail_before_any_question_is_asked(presser_pipeline, row,
     assert message in str(excinfo.value)
 
 
+def test_blank_lines_inside_a_gold_range_are_paragraph_breaks(presser_pipeline):
+    q = Question("q1", "What did Jane Doe say first?", doc=DOC, gold_lines=((9, 11),))  # line 10 is blank
+    assert run_eval(presser_pipeline, [q]).metrics["hit@5"] == 1.0
+
+
 def test_a_question_without_doc_skips_the_gold_check_and_matches_any_document(presser_pipeline):
     q = Question("t", "What target did Allies agree to aim for?", gold_lines=((17, 17),))
     run = run_eval(presser_pipeline, [q])
