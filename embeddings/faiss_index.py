@@ -35,6 +35,12 @@ class FaissIndex:
         """All stored rows, in id order (exact indexes keep them)."""
         return self._index.reconstruct_n(0, len(self)) if len(self) else np.zeros((0, self.dim), np.float32)
 
+    def rows(self, ids: Sequence[int]) -> Vectors:
+        """The stored vectors of the given row ids, in that order."""
+        if not ids:
+            return np.zeros((0, self.dim), np.float32)
+        return np.stack([self._index.reconstruct(int(i)) for i in ids])
+
     def search(self, query: Vectors, k: int, *, allowed: Sequence[int] | None = None) -> list[tuple[int, float]]:
         n_candidates = len(self) if allowed is None else len(allowed)
         k = min(k, n_candidates)

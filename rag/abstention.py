@@ -51,6 +51,7 @@ def abstention_reason(question: str, hits: Sequence[Hit], vocabulary: Collection
     if missing:
         listed = ", ".join(f"“{name}”" for name in missing)
         return f"the transcripts never mention {listed}"
-    if hits[0].score < min_score:
-        return f"no passage is close enough to the question (best similarity {hits[0].score:.2f} < {min_score:.2f})"
+    best = max(h.score for h in hits)  # fused ranking: the first hit need not be the closest
+    if best < min_score:
+        return f"no passage is close enough to the question (best similarity {best:.2f} < {min_score:.2f})"
     return None

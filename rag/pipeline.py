@@ -21,7 +21,7 @@ from rag.answering import Answerer, ExtractiveAnswerer, abstain
 from rag.followups import standalone_query
 from rag.ingest import IngestReport, find_files, prepare_updates
 from rag.records import AskResult, Hit
-from rag.retriever import DenseRetriever
+from rag.retriever import Retriever
 from rag.settings import Settings
 from rag.speakers import named_speaker
 from rag.store import MANIFEST, IndexReader, check_compatible, ingest_lock, read_manifest, write_generation
@@ -98,7 +98,7 @@ class Pipeline:
     def search(
         self, query: str, *, k: int | None = None, doc: str | None = None, speaker: str | None = None
     ) -> list[Hit]:
-        retriever = DenseRetriever(self.embedder, self.reader())
+        retriever = Retriever(self.embedder, self.reader(), lexical_weight=self.settings.lexical_weight)
         return retriever.search(query, k or self.settings.k, doc=doc, speaker=speaker)
 
     def ask(

@@ -1,27 +1,68 @@
-"""Dense retrieval: embed the query, search FAISS, map rows to passages, apply filters.
+"""Hybrid retrieval: dense (FAISS) and BM25 candidate lists fused by reciprocal rank.
 
-Filters (document, speaker) are resolved to row ids in SQLite first and handed to FAISS
-as an id selector, so a filtered search still returns the best k of what matches.
+Filters (document, speaker) are resolved to row ids in SQLite first and applied inside
+both searches, so a filtered search still returns the best k of what matches. Every hit's
+score is the dense cosine of query and passage, whichever list found it, so thresholds
+on it (abstention) mean the same with or without BM25.
+
+The BM25 weight (Settings.lexical_weight) was chosen on both question sets, 64-token
+passages, answerable questions (sample: 65, qmsum-val: 237):
+
+| lexical_weight | sample hit@1 | sample hit@5 | qmsum hit@1 | qmsum hit@5 |
+| --- | --- | --- | --- | --- |
+| 0 (dense only) | 0.677 | 0.908 | 0.439 | 0.709 |
+| 0.5 | 0.754 | 0.938 | 0.443 | 0.692 |
+| 1.0 (default) | 0.708 | 0.938 | 0.477 | 0.705 |
+| 2.0 | 0.708 | 0.938 | 0.451 | 0.705 |
+
+Pooled over all 302 questions, 1.0 is best (hit@1 0.527, hit@5 0.755) and is plain RRF.
 """
 
 from __future__ import annotations
 
-from embeddings.base import Embedder, Vectors
+import numpy as np
+
+from embeddings.base import Embedder
 from rag.records import Hit
 from rag.store import IndexReader
 
+RRF_K = 60  # the usual reciprocal-rank constant: rank 1 scores 1/61, rank 10 1/70
 
-class DenseRetriever:
-    def __init__(self, embedder: Embedder, reader: IndexReader) -> None:
-        self.embedder, self.reader = embedder, reader
+
+def fuse(rankings: list[list[int]], weights: list[float], k: int) -> list[int]:
+    """Weighted reciprocal-rank fusion of ranked row lists; best k rows.
+
+    Example: fuse([[1, 2], [2, 3]], [1.0, 1.0], 2) == [2, 1]
+    """
+    scores: dict[int, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, row in enumerate(ranking, 1):
+            scores[row] = scores.get(row, 0.0) + weight / (RRF_K + rank)
+    return sorted(scores, key=lambda row: (-scores[row], row))[:k]
+
+
+class Retriever:
+    # Candidates taken from each list before fusing, at least.
+    MIN_CANDIDATES = 50
+
+    def __init__(self, embedder: Embedder, reader: IndexReader, *, lexical_weight: float) -> None:
+        self.embedder, self.reader, self.lexical_weight = embedder, reader, lexical_weight
 
     def search(self, query: str, k: int, *, doc: str | None = None, speaker: str | None = None) -> list[Hit]:
-        return self.search_vector(self.embedder.embed_query(query), k, doc=doc, speaker=speaker)
-
-    def search_vector(self, query: Vectors, k: int, *, doc: str | None = None, speaker: str | None = None) -> list[Hit]:
         allowed = None
         if doc is not None or speaker is not None:
             allowed = self.reader.rows_matching(doc=doc, speaker=speaker)
-        found = self.reader.vectors.search(query, k, allowed=allowed)
-        passages = self.reader.passages([row for row, _ in found])
-        return [Hit(p, score) for p, (_, score) in zip(passages, found, strict=True)]
+        xq = self.embedder.embed_query(query)
+        n_candidates = max(self.MIN_CANDIDATES, 5 * k)
+        dense = self.reader.vectors.search(xq, n_candidates, allowed=allowed)
+        if self.lexical_weight > 0:
+            lexical = self.reader.lexical.search(query, n_candidates, allowed=allowed)
+            rows = fuse([[r for r, _ in dense], [r for r, _ in lexical]], [1.0, self.lexical_weight], k)
+        else:
+            rows = [r for r, _ in dense[:k]]
+        cosines = dict(dense)
+        missing = [r for r in rows if r not in cosines]
+        if missing:
+            cosines.update(zip(missing, (self.reader.vectors.rows(missing) @ xq.T).ravel().tolist(), strict=True))
+        passages = self.reader.passages(rows)
+        return [Hit(p, float(np.float32(cosines[r]))) for p, r in zip(passages, rows, strict=True)]

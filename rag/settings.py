@@ -34,6 +34,9 @@ class Settings:
     # Cosine of the best passage below which the answerer abstains; chosen on the sample's
     # questions (see rag/answering.py for how).
     min_score: float = 0.30
+    # Weight of the BM25 ranking next to the dense one in reciprocal-rank fusion; 0 turns
+    # BM25 off. Chosen on the sample's and qmsum-val's questions (see rag/retriever.py).
+    lexical_weight: float = 1.0
     max_quotes: int = 2  # sentences quoted in an extractive answer
     host: str = "127.0.0.1"
     port: int = 7860
@@ -45,6 +48,8 @@ class Settings:
             raise ValueError(f"max_passage_tokens must be at least 16, got {self.max_passage_tokens}")
         if not -1.0 <= self.min_score <= 1.0:
             raise ValueError(f"min_score is a cosine in [-1, 1], got {self.min_score}")
+        if self.lexical_weight < 0:
+            raise ValueError(f"lexical_weight must be >= 0, got {self.lexical_weight}")
         if self.max_quotes <= 0:
             raise ValueError(f"max_quotes must be positive, got {self.max_quotes}")
 

@@ -29,6 +29,7 @@ import numpy as np
 from embeddings.base import Vectors
 from embeddings.faiss_index import FaissIndex
 from rag.errors import IndexMismatchError, IndexNotFoundError
+from rag.lexical import LexicalIndex
 from rag.records import Passage, Transcript
 from rag.text import spelled_acronyms, term, words
 
@@ -294,6 +295,12 @@ class IndexReader:
             [doc, doc, line],
         )
         return rows[0] if rows else None
+
+    @cached_property
+    def lexical(self) -> LexicalIndex:
+        """BM25 over every passage (speaker and text), rows in FAISS order."""
+        rows = self._query("SELECT speaker || ': ' || text FROM passages ORDER BY row")
+        return LexicalIndex([text for (text,) in rows])
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:
