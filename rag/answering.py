@@ -23,6 +23,8 @@ NOT_ANSWERED = "The transcripts don't answer this question"
 
 
 class Answerer(Protocol):
+    name: str  # how users choose it: "extractive", "generative"
+
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer: ...
 
 
@@ -41,6 +43,8 @@ class _Candidate:
 
 class ExtractiveAnswerer:
     """Quotes up to `max_quotes` sentences from the top `n_passages` hits."""
+
+    name = "extractive"
 
     # Weight of the passage's score next to the sentence's own: a sentence such as
     # "They will have a thousand warheads" only makes sense inside its passage.

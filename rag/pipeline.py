@@ -18,11 +18,13 @@ from embeddings.base import Embedder
 from embeddings.sentence_transformer import SentenceTransformerEmbedder
 from rag.abstention import abstention_reason
 from rag.answering import Answerer, ExtractiveAnswerer, abstain
+from rag.errors import RagError
 from rag.followups import standalone_query
 from rag.ingest import IngestReport, find_files, prepare_updates
 from rag.records import AskResult, Hit
 from rag.retriever import Retriever
 from rag.settings import Settings
+from rag.sources import Source, source_for
 from rag.speakers import named_speaker
 from rag.store import MANIFEST, IndexReader, check_compatible, ingest_lock, read_manifest, write_generation
 
@@ -30,8 +32,12 @@ logger = logging.getLogger(__name__)
 
 
 class Pipeline:
-    def __init__(self, settings: Settings, embedder: Embedder, answerer: Answerer) -> None:
+    def __init__(
+        self, settings: Settings, embedder: Embedder, answerer: Answerer, *, alternatives: Sequence[Answerer] = ()
+    ) -> None:
+        """`answerer` answers by default; `alternatives` can be chosen per question by name."""
         self.settings, self.embedder, self.answerer = settings, embedder, answerer
+        self.answerers = {a.name: a for a in (answerer, *alternatives)}
         self._reader: IndexReader | None = None
         self._reader_stamp: tuple[int, int] | None = None
         self._lock = threading.Lock()
@@ -109,10 +115,14 @@ class Pipeline:
         k: int | None = None,
         doc: str | None = None,
         speaker: str | None = None,
+        answerer: str | None = None,
     ) -> AskResult:
         """Retrieve, decide whether the transcripts answer, and answer with cited lines."""
         if not question.strip():
             raise ValueError("question is empty")
+        chosen = self.answerers.get(answerer or self.answerer.name)
+        if chosen is None:
+            raise RagError(f"no answerer named {answerer!r}; choose one of: {', '.join(self.answerers)}")
         started = time.perf_counter()
         query = standalone_query(question, history)
         if speaker is None:  # "What did Rutte say about China?" is answered from Rutte's turns
@@ -120,7 +130,7 @@ class Pipeline:
         hits = self.search(query, k=k, doc=doc, speaker=speaker)
         retrieved = time.perf_counter()
         reason = abstention_reason(question, hits, self.reader().vocabulary, self.settings.min_score)
-        answer = abstain(reason) if reason else self.answerer.answer(query, hits)
+        answer = abstain(reason) if reason else chosen.answer(question, hits)
         done = time.perf_counter()
         timings = {
             "retrieve": (retrieved - started) * 1000,
@@ -128,6 +138,18 @@ class Pipeline:
             "total": (done - started) * 1000,
         }
         return AskResult(question, answer, tuple(hits), timings)
+
+    def sources(self, result: AskResult) -> list[Source]:
+        """Each citation of `result` with its lines and the turn before it, in citation order."""
+        reader = self.reader()
+        return [source_for(reader, c) for c in result.answer.citations]
+
+    def transcript_lines(self, doc: str) -> list[str]:
+        """Every line of an indexed document; lines[0] is line 1."""
+        reader = self.reader()
+        if doc not in reader.documents():
+            raise RagError(f"no document {doc!r} in the index; rag info lists them")
+        return reader.lines(doc)
 
 
 def open_pipeline(settings: Settings) -> Pipeline:

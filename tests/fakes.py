@@ -56,6 +56,8 @@ class BagOfWordsEmbedder:
 class ScriptedAnswerer:
     """Replies from a queue, citing the first hit; records every call."""
 
+    name = "scripted"
+
     def __init__(self, replies: Sequence[str] = ()) -> None:
         self.replies = list(replies)
         self.calls: list[tuple[str, list[Hit]]] = []

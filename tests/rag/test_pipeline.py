@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from rag.answering import NOT_ANSWERED
+from rag.errors import RagError
 from rag.pipeline import Pipeline
 from rag.settings import Settings
 from tests.fakes import ScriptedAnswerer
@@ -51,7 +52,9 @@ def test_follow_up_is_searched_with_the_earlier_question(presser_pipeline, fake_
     pipeline = Pipeline(presser_pipeline.settings, fake_embedder, scripted)
     alone = pipeline.ask("When does it open?")
     followed = pipeline.ask("When does it open?", history=["Budget?", "Tell me about the training centre"])
-    assert scripted.calls[1][0] == "Tell me about the training centre When does it open?"
+    # retrieval searched with the earlier question; the answerer weighs sentences by the
+    # user's own words, so "How many warheads?" quotes the warheads, not China in general
+    assert scripted.calls[1][0] == "When does it open?"
     centre = {11, 21}  # the passages that mention the training centre
     assert followed.hits[0].passage.line_start in centre
     assert followed.hits[0].score > alone.hits[0].score
@@ -107,3 +110,33 @@ def test_settings_validate_their_values():
     settings = Settings.from_env(env)
     assert (str(settings.index_dir), settings.k) == ("/tmp/x", 7)
     assert Settings.from_env({"XDG_DATA_HOME": "/d"}).index_dir == Path("/d/transcript-qa/index")
+
+
+def test_answerers_are_chosen_by_name(presser_pipeline, fake_embedder):
+    scripted = ScriptedAnswerer(["scripted reply"])
+    pipeline = Pipeline(presser_pipeline.settings, fake_embedder, presser_pipeline.answerer, alternatives=[scripted])
+    assert list(pipeline.answerers) == ["extractive", "scripted"]
+    assert pipeline.ask("training centre", answerer="scripted").answer.text == "scripted reply"
+    assert pipeline.ask("training centre").answer.text.startswith("Jane Doe: “")
+    with pytest.raises(RagError, match="no answerer named 'oracle'; choose one of: extractive, scripted"):
+        pipeline.ask("training centre", answerer="oracle")
+
+
+def test_sources_bring_the_cited_lines_and_the_turn_before(presser_pipeline):
+    result = presser_pipeline.ask("What target did Allies agree to aim for?")
+    source = presser_pipeline.sources(result)[0]
+    assert source.citation == result.answer.citations[0]
+    assert source.cited.lines == ("Yes. Allies agreed to aim for three percent of GDP.",)
+    assert source.before is not None
+    assert (source.before.speaker, source.before.line_start, source.before.line_end) == (
+        "Ali Kaya (Daily News)",
+        14,
+        14,
+    )
+    assert source.before.lines == ("Will the spending target rise next year?",)
+
+
+def test_transcript_lines_are_the_whole_file(presser_pipeline, presser):
+    assert presser_pipeline.transcript_lines("presser-2025-01-01") == presser.read_text().splitlines()
+    with pytest.raises(RagError, match="no document 'nope'"):
+        presser_pipeline.transcript_lines("nope")
