@@ -116,6 +116,12 @@ def test_a_dropped_transcript_can_be_asked_about(page, tmp_path, live_server):
     page.locator("#tqa-upload input[type=file]").set_input_files(transcript)
     page.get_by_text("budget-briefing: added").wait_for(timeout=ANSWER_TIMEOUT_MS)
     assert (live_server.uploads / "budget-briefing.txt").exists()
+    # Gradio's own copy of the upload is kept inside the app's upload folder too
+    assert list((live_server.uploads / ".incoming").rglob("budget-briefing.txt"))
+    page.get_by_text("Filters and settings").click()
+    page.get_by_label("Document").click()
+    page.get_by_role("option", name="budget-briefing").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    page.keyboard.press("Escape")
     answer = ask(page, "Where is the new training centre?", 0)
     assert "Tartu" in answer
     page.screenshot(path=SHOTS / "upload.png", full_page=True)

@@ -3,7 +3,16 @@
 from pathlib import Path
 
 from tests.conftest import PRESSER
-from ui.chat import ALL_DOCUMENTS, ALL_SPEAKERS, Filters, add_uploads, chat_turn, safe_name, speaker_choices
+from ui.chat import (
+    ALL_DOCUMENTS,
+    ALL_SPEAKERS,
+    Filters,
+    add_uploads,
+    chat_turn,
+    document_choices,
+    safe_name,
+    speaker_choices,
+)
 
 MB = 1_000_000
 
@@ -81,7 +90,7 @@ def test_an_uploaded_transcript_is_kept_and_indexed(presser_pipeline, tmp_path):
     message = add_uploads(presser_pipeline, [upload(tmp_path, "talk two.txt", text)], uploads, 20 * MB)
     assert message == "✓ talk-two: added; ask about it now."
     assert (uploads / "talk-two.txt").read_text() == text
-    assert "talk-two" in presser_pipeline.reader().documents()
+    assert "talk-two" in document_choices(presser_pipeline)
     again = add_uploads(presser_pipeline, [upload(tmp_path, "talk two.txt", text)], uploads, 20 * MB)
     assert again == "= talk-two: already in the index, unchanged."
 
