@@ -10,9 +10,9 @@ verbatim by construction. Whether to answer at all is decided before, in rag.abs
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from embeddings.base import Embedder
 from rag.records import Answer, Citation, Hit
@@ -26,6 +26,27 @@ class Answerer(Protocol):
     name: str  # how users choose it: "extractive", "generative"
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer: ...
+
+
+class AnswerStream(Protocol):
+    def __iter__(self) -> Iterator[str]:
+        """The answer text so far, each time it grows."""
+        ...
+
+    def answer(self) -> Answer:
+        """The finished, checked answer (runs the rest of the stream if needed)."""
+        ...
+
+
+@runtime_checkable
+class StreamingAnswerer(Protocol):
+    """An answerer that can show its answer while writing it (the generative one)."""
+
+    name: str
+
+    def answer(self, question: str, hits: Sequence[Hit]) -> Answer: ...
+
+    def start(self, question: str, hits: Sequence[Hit]) -> AnswerStream: ...
 
 
 def abstain(reason: str) -> Answer:

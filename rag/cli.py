@@ -17,7 +17,7 @@ from typing import Any
 
 from embeddings.sentence_transformer import ModelNotAvailableError
 from rag.errors import RagError
-from rag.pipeline import Pipeline, open_pipeline
+from rag.pipeline import Pipeline, open_pipeline, without_generator
 from rag.questions import load_questions
 from rag.records import AskResult, Hit
 from rag.settings import Settings
@@ -40,6 +40,19 @@ def build_parser() -> argparse.ArgumentParser:
     filters.add_argument("--speaker", help="only turns whose speaker contains this text")
     filters.add_argument("--json", action="store_true", help="print JSON")
 
+    generation = argparse.ArgumentParser(add_help=False)
+    generation.add_argument(
+        "--generator",
+        metavar="MODEL",
+        help="answer with this local transformers chat model (folder, or hub id already cached); default: extractive",
+    )
+    generation.add_argument("--max-new-tokens", type=int, help="longest generated answer, in tokens (default 256)")
+    generation.add_argument(
+        "--trust-remote-code",
+        action="store_true",
+        help="let the model folder run its own Python code (only if trusted)",
+    )
+
     parser = argparse.ArgumentParser(prog="rag", description="Ask questions about transcripts; answers cite the lines.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("ingest", parents=[common], help="add or update transcripts (unchanged files are skipped)")
@@ -50,13 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-passage-tokens", type=int, help="longest passage, in the model's tokens (default 256)")
     p = sub.add_parser("search", parents=[common, filters], help="the passages closest to a query")
     p.add_argument("query")
-    p = sub.add_parser("ask", parents=[common, filters], help="an answer quoting and citing the transcripts")
+    p = sub.add_parser(
+        "ask", parents=[common, filters, generation], help="an answer quoting and citing the transcripts"
+    )
     p.add_argument("question", nargs="?")
     p.add_argument(
         "--history", action="append", default=[], metavar="Q", help="an earlier question, oldest first; repeatable"
     )
     p.add_argument("--batch", type=Path, metavar="QUESTIONS.jsonl", help="answer every question of a question-set file")
-    p = sub.add_parser("serve", parents=[common], help="the chat in the browser")
+    p = sub.add_parser("serve", parents=[common, generation], help="the chat in the browser")
     p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default 7860)")
     p.add_argument("--auth", metavar="USER:PASSWORD", help="require this login; needed for a non-loopback --host")
@@ -64,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-auth", action="store_true", help="serve a non-loopback --host without a login (you accept the risk)"
     )
     p.add_argument("--max-upload-mb", type=float, help="largest transcript the page accepts (default 20)")
-    p = sub.add_parser("eval", parents=[common], help="score a question set: metrics, report, CI gates")
+    p = sub.add_parser("eval", parents=[common, generation], help="score a question set: metrics, report, CI gates")
     p.add_argument("questions", type=Path, metavar="QUESTIONS", help="question-set file (.jsonl, or .yaml list)")
     p.add_argument("--report", type=Path, metavar="DIR", help="write results.json, report.md and report.html here")
     p.add_argument(
@@ -99,6 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         max_upload_mb=getattr(args, "max_upload_mb", None),
+        generator=getattr(args, "generator", None),
+        max_new_tokens=getattr(args, "max_new_tokens", None),
+        trust_remote_code=getattr(args, "trust_remote_code", None) or None,
     )
     try:
         return COMMANDS[args.command](args, open_pipeline(settings))
@@ -135,10 +153,19 @@ def cmd_ask(args: argparse.Namespace, pipeline: Pipeline) -> int:
         return 0
     if not args.question or not args.question.strip():
         raise RagError('no question given; usage: rag ask "your question" (or --batch QUESTIONS.jsonl)')
-    result = pipeline.ask(args.question, history=args.history, k=args.k, doc=args.doc, speaker=args.speaker)
+    steps = pipeline.ask_stream(args.question, history=args.history, k=args.k, doc=args.doc, speaker=args.speaker)
+    shown = ""
+    for step in steps:
+        if step.result is not None:
+            result = step.result
+        elif not args.json:  # a generative answer streams as it is written
+            print(step.text[len(shown) :] if step.text.startswith(shown) else f"\n{step.text}", end="", flush=True)
+            shown = step.text
     if args.json:
         _print_json(result.to_json())
     else:
+        if shown:  # what streamed was the model's draft; the checked answer follows
+            print("\n\nChecked against the transcript:")
         print(format_answer(result))
     return 0
 
@@ -158,12 +185,24 @@ def cmd_serve(args: argparse.Namespace, pipeline: Pipeline) -> int:
         )
     pipeline.reader()  # fail now, with a clear message, if there is no index
     pipeline.embedder.embed_query("warm up")  # load the model now, not on the first question
+    notice = ""
+    if settings.generator:
+        from rag.generative import GeneratorNotAvailableError, TransformersGenerator
+
+        generator = getattr(pipeline.answerer, "generator", None)
+        try:
+            if isinstance(generator, TransformersGenerator):
+                generator.load()
+        except GeneratorNotAvailableError as exc:  # keep serving, extractively, and say so
+            print(f"error: {exc}\nserving with the extractive answerer instead", file=sys.stderr)
+            notice = f"The generative answerer is not available ({exc}); answers are extractive."
+            pipeline = without_generator(pipeline)
     # Gradio keeps uploads in its own cache before the app copies them; keep that cache inside
     # the app's upload folder too, so uploaded files land nowhere else.
-    os.environ.setdefault("GRADIO_TEMP_DIR", str(settings.uploads / ".incoming"))
+    os.environ["GRADIO_TEMP_DIR"] = str(settings.uploads / ".incoming")
     from ui.app import build_demo, serve  # gradio is slow to import; only serve needs it
 
-    demo = build_demo(pipeline)
+    demo = build_demo(pipeline, notice=notice)
     print(f"serving on http://{settings.host}:{settings.port} (Ctrl+C stops)", file=sys.stderr)
     serve(demo, settings, auth=auth)
     return 0
@@ -199,6 +238,10 @@ def cmd_info(args: argparse.Namespace, pipeline: Pipeline) -> int:
 def format_answer(result: AskResult) -> str:
     """The answer, then each citation with its place in the transcript."""
     out = [result.answer.text]
+    unsupported = [s.text for s in result.answer.sentences if not s.supported]
+    if unsupported:
+        out += ["", "Not supported by the cited lines (check before use):"]
+        out += [f"  ! {text}" for text in unsupported]
     if result.answer.citations:
         out.append("")
         for number, c in enumerate(result.answer.citations, 1):

@@ -10,18 +10,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from embeddings.base import Embedder
 from embeddings.sentence_transformer import SentenceTransformerEmbedder
 from rag.abstention import abstention_reason
-from rag.answering import Answerer, ExtractiveAnswerer, abstain
+from rag.answering import Answerer, ExtractiveAnswerer, StreamingAnswerer, abstain
 from rag.errors import RagError
 from rag.followups import standalone_query
 from rag.ingest import IngestReport, find_files, prepare_updates
-from rag.records import AskResult, Hit
+from rag.records import AskResult, AskStep, Hit
 from rag.retriever import Retriever
 from rag.settings import Settings
 from rag.sources import Source, source_for
@@ -107,7 +108,17 @@ class Pipeline:
         retriever = Retriever(self.embedder, self.reader(), lexical_weight=self.settings.lexical_weight)
         return retriever.search(query, k or self.settings.k, doc=doc, speaker=speaker)
 
-    def ask(
+    def ask(self, question: str, **options: Any) -> AskResult:
+        """Retrieve, decide whether the transcripts answer, and answer with cited lines.
+
+        `options` are ask_stream's: history, k, doc, speaker, answerer.
+        """
+        for step in self.ask_stream(question, **options):
+            if step.result is not None:
+                return step.result
+        raise AssertionError("ask_stream ended without a result")  # pragma: no cover
+
+    def ask_stream(
         self,
         question: str,
         *,
@@ -116,8 +127,11 @@ class Pipeline:
         doc: str | None = None,
         speaker: str | None = None,
         answerer: str | None = None,
-    ) -> AskResult:
-        """Retrieve, decide whether the transcripts answer, and answer with cited lines."""
+    ) -> Iterator[AskStep]:
+        """As ask(), step by step: the answer text as a streaming answerer writes it, then the result.
+
+        An answerer with `start()` (the generative one) streams; the others give one final step.
+        """
         if not question.strip():
             raise ValueError("question is empty")
         chosen = self.answerers.get(answerer or self.answerer.name)
@@ -129,15 +143,22 @@ class Pipeline:
             speaker = named_speaker(query, self.reader().speakers(doc))
         hits = self.search(query, k=k, doc=doc, speaker=speaker)
         retrieved = time.perf_counter()
+        timings = {"retrieve": (retrieved - started) * 1000}
         reason = abstention_reason(question, hits, self.reader().vocabulary, self.settings.min_score)
-        answer = abstain(reason) if reason else chosen.answer(question, hits)
+        # The answerer weighs sentences by the user's own words; retrieval used the context.
+        if reason:
+            answer = abstain(reason)
+        elif isinstance(chosen, StreamingAnswerer):
+            stream = chosen.start(question, hits)
+            for text in stream:
+                timings.setdefault("first_token", (time.perf_counter() - started) * 1000)
+                yield AskStep(text)
+            answer = stream.answer()
+        else:
+            answer = chosen.answer(question, hits)
         done = time.perf_counter()
-        timings = {
-            "retrieve": (retrieved - started) * 1000,
-            "answer": (done - retrieved) * 1000,
-            "total": (done - started) * 1000,
-        }
-        return AskResult(question, answer, tuple(hits), timings)
+        timings |= {"answer": (done - retrieved) * 1000, "total": (done - started) * 1000}
+        yield AskStep(answer.text, AskResult(question, answer, tuple(hits), timings))
 
     def sources(self, result: AskResult) -> list[Source]:
         """Each citation of `result` with its lines and the turn before it, in citation order."""
@@ -153,6 +174,24 @@ class Pipeline:
 
 
 def open_pipeline(settings: Settings) -> Pipeline:
-    """Build the real embedder and answerer for `settings`; models load on first use."""
+    """Build the real embedder and answerers for `settings`; models load on first use.
+
+    With settings.generator the generative answerer answers by default and the
+    extractive one stays available by name; without it, extractive alone.
+    """
     embedder = SentenceTransformerEmbedder(settings.embedding_model)
-    return Pipeline(settings, embedder, ExtractiveAnswerer(embedder, max_quotes=settings.max_quotes))
+    extractive = ExtractiveAnswerer(embedder, max_quotes=settings.max_quotes)
+    if not settings.generator:
+        return Pipeline(settings, embedder, extractive)
+    from rag.generative import GenerativeAnswerer, TransformersGenerator
+
+    generator = TransformersGenerator(
+        settings.generator, max_new_tokens=settings.max_new_tokens, trust_remote_code=settings.trust_remote_code
+    )
+    return Pipeline(settings, embedder, GenerativeAnswerer(generator, embedder), alternatives=[extractive])
+
+
+def without_generator(pipeline: Pipeline) -> Pipeline:
+    """The same pipeline answering extractively only: what serve falls back to when the model fails."""
+    extractive = pipeline.answerers.get("extractive") or ExtractiveAnswerer(pipeline.embedder)
+    return Pipeline(replace(pipeline.settings, generator=None), pipeline.embedder, extractive)

@@ -87,10 +87,24 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerSentence:
+    """A sentence that an answerer composed, with the citations that back it."""
+
+    text: str
+    citations: tuple[int, ...]  # indexes into Answer.citations
+    supported: bool  # whether the cited lines support it
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "citations": list(self.citations), "supported": self.supported}
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     text: str
     citations: tuple[Citation, ...]
     abstained: bool
+    # Only an answerer that writes its own sentences (the generative one) fills this.
+    sentences: tuple[AnswerSentence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +122,15 @@ class AskResult:
             "answer": self.answer.text,
             "abstained": self.answer.abstained,
             "citations": [c.to_json() for c in self.answer.citations],
+            **({"sentences": [s.to_json() for s in self.answer.sentences]} if self.answer.sentences else {}),
             "passages": [h.to_json() for h in self.hits],
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }
+
+
+@dataclass(frozen=True, slots=True)
+class AskStep:
+    """One step of Pipeline.ask_stream: the answer text so far; `result` is set on the last step."""
+
+    text: str
+    result: AskResult | None = None

@@ -38,6 +38,11 @@ class Settings:
     # BM25 off. Chosen on the sample's and qmsum-val's questions (see rag/retriever.py).
     lexical_weight: float = 1.0
     max_quotes: int = 2  # sentences quoted in an extractive answer
+    # A transformers chat model (folder or hub id in the local cache) for the generative
+    # answerer; None keeps the extractive answerer alone.
+    generator: str | None = None
+    max_new_tokens: int = 256
+    trust_remote_code: bool = False  # run a model folder's own Python code: only if you trust it
     host: str = "127.0.0.1"
     port: int = 7860
     max_upload_mb: float = 20.0  # largest transcript the browser may upload
@@ -58,12 +63,14 @@ class Settings:
             raise ValueError(f"lexical_weight must be >= 0, got {self.lexical_weight}")
         if self.max_quotes <= 0:
             raise ValueError(f"max_quotes must be positive, got {self.max_quotes}")
+        if self.max_new_tokens <= 0:
+            raise ValueError(f"max_new_tokens must be positive, got {self.max_new_tokens}")
         if self.max_upload_mb <= 0:
             raise ValueError(f"max_upload_mb must be positive, got {self.max_upload_mb}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Defaults overridden by RAG_INDEX, RAG_MODEL, RAG_K, RAG_MIN_SCORE, RAG_MAX_UPLOAD_MB, RAG_UPLOADS."""
+        """Defaults overridden by RAG_INDEX, RAG_MODEL, RAG_K, RAG_MIN_SCORE, RAG_MAX_UPLOAD_MB, RAG_UPLOADS, RAG_GENERATOR."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {"index_dir": default_index_dir(env)}
         if env.get("RAG_MODEL"):
@@ -74,6 +81,8 @@ class Settings:
             values["min_score"] = float(env["RAG_MIN_SCORE"])
         if env.get("RAG_MAX_UPLOAD_MB"):
             values["max_upload_mb"] = float(env["RAG_MAX_UPLOAD_MB"])
+        if env.get("RAG_GENERATOR"):
+            values["generator"] = env["RAG_GENERATOR"]
         if env.get("RAG_UPLOADS"):
             values["upload_dir"] = Path(env["RAG_UPLOADS"])
         return cls(**values)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -67,3 +67,17 @@ class ScriptedAnswerer:
         text = self.replies.pop(0) if self.replies else "scripted"
         p = hits[0].passage
         return Answer(text, (Citation(p.doc, p.line_start, p.line_start, p.speaker, p.text.split("\n")[0]),), False)
+
+
+class ScriptedGenerator:
+    """A chat model that replays fixed replies a few characters at a time; records every prompt."""
+
+    def __init__(self, replies: Sequence[str]) -> None:
+        self.replies = list(replies)
+        self.prompts: list[list[dict[str, str]]] = []
+
+    def stream(self, messages: Sequence[dict[str, str]]) -> Iterator[str]:
+        self.prompts.append(list(messages))
+        reply = self.replies.pop(0)
+        for start in range(0, len(reply), 7):
+            yield reply[start : start + 7]
