@@ -22,7 +22,7 @@ from ui.chat import (
     document_choices,
     speaker_choices,
 )
-from ui.formatting import hits_html, source_card_html, transcript_html
+from ui.formatting import as_text, hits_html, source_card_html, transcript_html
 
 TITLE = "Ask the transcripts"
 DESCRIPTION = "Answers quote the transcripts and cite the exact lines and who said them."
@@ -61,7 +61,8 @@ SCROLL_JS = """() => { setTimeout(() => {
 }, 100); }"""
 
 
-def build_demo(pipeline: Pipeline) -> Any:
+def build_demo(pipeline: Pipeline, *, notice: str = "") -> Any:
+    """The page over `pipeline`; `notice` is shown under the title (e.g. a model that failed to load)."""
     import gradio as gr  # slow import, deferred until a server is wanted
 
     settings = pipeline.settings
@@ -69,6 +70,8 @@ def build_demo(pipeline: Pipeline) -> Any:
     with gr.Blocks(title=TITLE, delete_cache=(3600, 3600)) as demo:
         sources_state = gr.State([])
         gr.Markdown(f"# {TITLE}\n{DESCRIPTION}")
+        if notice:
+            gr.Markdown(f"**Note:** {as_text(notice)}", elem_id="tqa-notice")
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(label="Chat", height=520, sanitize_html=True, elem_id="tqa-chat")

@@ -19,7 +19,7 @@ from rag.ingest import SUPPORTED_SUFFIXES
 from rag.pipeline import Pipeline
 from rag.records import AskResult
 from rag.sources import Source
-from ui.formatting import answer_pieces, as_text, format_answer_text, format_citation, user_turns
+from ui.formatting import answer_pieces, as_text, format_answer_text, format_checked, format_citation, user_turns
 
 ALL_DOCUMENTS = "All documents"
 ALL_SPEAKERS = "All speakers"
@@ -65,23 +65,32 @@ def chat_turn(pipeline: Pipeline, message: str, history: Sequence[Any], filters:
         yield TurnView([*messages[:-1]])
         return
     yield TurnView(messages)
+    streamed, result = False, None
     try:
-        result = pipeline.ask(
+        steps = pipeline.ask_stream(
             message, history=earlier, k=filters.k, doc=filters.doc, speaker=filters.speaker, answerer=filters.answerer
         )
+        for step in steps:
+            if step.result is None:  # a generative answer, token by token
+                streamed = True
+                yield TurnView([*messages, {"role": "assistant", "content": format_answer_text(step.text)}])
+            else:
+                result = step.result
+        assert result is not None
         sources = pipeline.sources(result)
     except (RagError, ModelNotAvailableError) as exc:
         yield TurnView([*messages, {"role": "assistant", "content": f"Error: {as_text(str(exc))}"}])
         return
-    pieces = answer_pieces(result.answer.text)
-    for piece in pieces[:-1]:
-        yield TurnView([*messages, {"role": "assistant", "content": format_answer_text(piece)}], sources, result)
+    if not streamed:  # an extractive answer arrives whole: show it a quote at a time
+        for piece in answer_pieces(result.answer.text)[:-1]:
+            yield TurnView([*messages, {"role": "assistant", "content": format_answer_text(piece)}], sources, result)
     yield TurnView([*messages, {"role": "assistant", "content": final_reply(result)}], sources, result)
 
 
 def final_reply(result: AskResult) -> str:
     """The whole answer, then its cited lines, so the chat keeps them after the panel moves on."""
-    text = format_answer_text(result.answer.text)
+    answer = result.answer
+    text = format_checked(answer.sentences) if answer.sentences else format_answer_text(answer.text)
     if not result.answer.citations:
         return text
     cited = [format_citation(number, c) for number, c in enumerate(result.answer.citations, 1)]

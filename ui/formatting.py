@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rag.records import AskResult, Citation, Hit
+from rag.records import AnswerSentence, AskResult, Citation, Hit
 from rag.sentences import sentence_spans
 from rag.sources import Excerpt, Source
 
@@ -49,6 +49,21 @@ def format_reply(result: AskResult) -> str:
 def format_answer_text(text: str) -> str:
     """Answer text as Markdown: one paragraph per line, citation markers kept as [n]."""
     return "\n\n".join(_MARKER.sub(r"[\1]", as_text(line)) for line in text.splitlines() if line.strip())
+
+
+def format_checked(sentences: Sequence[AnswerSentence]) -> str:
+    """A generated answer: each sentence with its markers; one the cited lines don't support is flagged.
+
+    Example: [AnswerSentence("Mars.", (), False)] -> "⚠️ _Mars._ (not supported by the transcript)"
+    """
+    parts = []
+    for s in sentences:
+        markers = "".join(f" [{n + 1}]" for n in s.citations)
+        if s.supported:
+            parts.append(f"{as_text(s.text)}{markers}")
+        else:
+            parts.append(f"⚠️ _{as_text(s.text)}_{markers} (not supported by the transcript)")
+    return " ".join(parts)
 
 
 def format_citation(number: int, c: Citation) -> str:

@@ -124,3 +124,20 @@ def test_a_failed_update_puts_the_previous_upload_back(presser_pipeline, tmp_pat
     assert message.startswith("✗ talk.txt: is not UTF-8")
     assert (uploads / "talk.txt").read_text() == PRESSER
     assert presser_pipeline.info() == before
+
+
+def test_a_generated_answer_streams_and_flags_what_the_lines_do_not_support(presser_pipeline, fake_embedder):
+    from rag.generative import GenerativeAnswerer
+    from rag.pipeline import Pipeline
+    from tests.fakes import ScriptedGenerator
+
+    reply = "Allies agreed to aim for three percent of GDP [1]. Jane Doe said troops will land on Mars [2]."
+    generative = GenerativeAnswerer(ScriptedGenerator([reply]), fake_embedder)
+    pipeline = Pipeline(presser_pipeline.settings, fake_embedder, generative, alternatives=[presser_pipeline.answerer])
+    views = list(chat_turn(pipeline, "What target did Allies agree to aim for?", [], Filters()))
+    drafts = [v.history[-1]["content"] for v in views[1:-1]]
+    assert len(drafts) > 3 and all(not v.sources for v in views[1:-1])  # token by token, cards at the end
+    final = views[-1].history[-1]["content"]
+    assert "three percent of GDP. [1]" in final
+    assert "⚠️ _Jane Doe said troops will land on Mars._" in final and "(not supported by the transcript)" in final
+    assert views[-1].sources and views[-1].sources[0].citation.line_start == 17
