@@ -111,7 +111,7 @@ class ExtractiveAnswerer:
         p = hit.passage
         line_start = p.line_start + p.text.count("\n", 0, candidate.start)
         line_end = p.line_start + p.text.count("\n", 0, candidate.end)
-        return Citation(p.doc, line_start, line_end, p.speaker, p.text[candidate.start : candidate.end])
+        return Citation.of(p, line_start, line_end, p.text[candidate.start : candidate.end])
 
 
 _WHO_ASKED = re.compile(

@@ -9,6 +9,7 @@ non-blank lines; a sentence may cross a line break in hard-wrapped transcripts.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 
 from rag.lines import is_blank
 from rag.records import Passage, Transcript, Turn
@@ -52,10 +53,17 @@ def embedding_texts(passages: Sequence[Passage], count_tokens: CountTokens, *, m
 
 
 def chunk_transcript(transcript: Transcript, count_tokens: CountTokens, *, max_tokens: int) -> list[Passage]:
-    """All passages of a transcript, in line order."""
-    return [
-        p for turn in transcript.turns for p in chunk_turn(transcript.doc, turn, count_tokens, max_tokens=max_tokens)
-    ]
+    """All passages of a transcript, in line order; ids made unique where cues share a line."""
+    passages, seen = [], set()
+    for turn in transcript.turns:
+        for p in chunk_turn(transcript.doc, turn, count_tokens, max_tokens=max_tokens):
+            # Speech-recognition JSON printed on one line puts many segments on it.
+            passage_id, n = p.passage_id, 1
+            while passage_id in seen:
+                passage_id, n = f"{p.passage_id}+{n}", n + 1
+            seen.add(passage_id)
+            passages.append(replace(p, passage_id=passage_id))
+    return passages
 
 
 def chunk_turn(doc: str, turn: Turn, count_tokens: CountTokens, *, max_tokens: int) -> list[Passage]:
@@ -72,7 +80,11 @@ def chunk_turn(doc: str, turn: Turn, count_tokens: CountTokens, *, max_tokens: i
             line_start = first_line + _line_at(line_starts, start)
             line_end = first_line + _line_at(line_starts, end - 1)
             passage_id = f"{doc}:{line_start}-{line_end}#{part}"
-            passages.append(Passage(doc, passage_id, turn.speaker, line_start, line_end, text[start:end]))
+            passages.append(
+                Passage(
+                    doc, passage_id, turn.speaker, line_start, line_end, text[start:end], turn.time_start, turn.time_end
+                )
+            )
     return passages
 
 

@@ -143,7 +143,7 @@ class CitationChecker:
         p = hit.passage
         line_start = p.line_start + p.text.count("\n", 0, start)
         line_end = p.line_start + p.text.count("\n", 0, end)
-        return Citation(p.doc, line_start, line_end, p.speaker, p.text[start:end])
+        return Citation.of(p, line_start, line_end, p.text[start:end])
 
 
 def compose_checked(sentences: Sequence[AnswerSentence]) -> str:

@@ -19,7 +19,7 @@ from embeddings.sentence_transformer import ModelNotAvailableError
 from rag.errors import RagError
 from rag.pipeline import Pipeline, open_pipeline, without_generator
 from rag.questions import load_questions
-from rag.records import AskResult, Hit
+from rag.records import AskResult, Hit, time_label
 from rag.settings import Settings
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -60,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--rebuild", action="store_true", help="start a new index from these paths only (e.g. after a model change)"
     )
-    p.add_argument("--max-passage-tokens", type=int, help="longest passage, in the model's tokens (default 256)")
+    p.add_argument("--max-passage-tokens", type=int, help="longest passage, in the model's tokens (default 64)")
+    p.add_argument("--max-file-mb", type=float, help="refuse files larger than this (default 50)")
     p = sub.add_parser("search", parents=[common, filters], help="the passages closest to a query")
     p.add_argument("query")
     p = sub.add_parser(
@@ -114,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         max_upload_mb=getattr(args, "max_upload_mb", None),
+        max_file_mb=getattr(args, "max_file_mb", None),
         generator=getattr(args, "generator", None),
         max_new_tokens=getattr(args, "max_new_tokens", None),
         trust_remote_code=getattr(args, "trust_remote_code", None) or None,
@@ -246,7 +248,8 @@ def format_answer(result: AskResult) -> str:
         out.append("")
         for number, c in enumerate(result.answer.citations, 1):
             lines = f"line {c.line_start}" if c.line_start == c.line_end else f"lines {c.line_start}-{c.line_end}"
-            out.append(f"[{number}] {c.doc}, {lines}, {c.speaker}")
+            when = time_label(c.time_start, c.time_end)
+            out.append(f"[{number}] {c.doc}, {lines}{f' ({when})' if when else ''}, {c.speaker}")
     return "\n".join(out)
 
 

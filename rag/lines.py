@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
+LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def split_lines(text: str) -> list[str]:
@@ -16,7 +16,7 @@ def split_lines(text: str) -> list[str]:
 
     Example: split_lines("a\\r\\nb\\rc\\n") == ["a", "b", "c"]
     """
-    lines = _LINE_END.split(text)
+    lines = LINE_END.split(text)
     if len(lines) > 1 and lines[-1] == "":
         lines.pop()
     return lines if text else []

@@ -107,24 +107,42 @@ _MAX_LABEL_CHARS = 80
 _MAX_LABEL_WORDS = 8
 
 
+# A longer line is not a transcript line (a paragraph of a long speech is ~5,000
+# characters); refusing it keeps a 10 MB blob out of sentence splitting and the index.
+MAX_LINE_CHARS = 100_000
+
+
 def read_transcript(path: Path) -> Transcript:
-    """Read and parse one transcript file; the document id is the file name's stem.
+    """Read and parse one transcript file (.txt, .md, .srt, .vtt, .json); the document id is the file name's stem.
 
     Raises:
-        TranscriptFormatError: the file is binary, not UTF-8, or holds no text.
+        TranscriptFormatError: the file is binary, undecodable, empty, malformed, or not a transcript.
     """
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise TranscriptFormatError(f"{path}: holds NUL bytes, so it is binary, not a transcript; give a text file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TranscriptFormatError(
-            f"{path}: is not UTF-8 (byte {exc.start} cannot be decoded); save it as UTF-8 and ingest it again"
-        ) from None
+    from rag.decoding import decode_transcript
+    from rag.speech_json import parse_speech_json
+    from rag.subtitles import parse_srt, parse_vtt
+
+    text = decode_transcript(path.read_bytes(), str(path))
     if not text.strip():
         raise TranscriptFormatError(f"{path}: is empty; there is nothing to index")
-    return parse_text(text, doc=path.stem)
+    suffix = path.suffix.lower()
+    if suffix == ".json":  # speech-recognition output is often one long line
+        return _with_text(parse_speech_json(text, doc=path.stem), path)
+    longest = max(split_lines(text), key=len)
+    if len(longest) > MAX_LINE_CHARS:
+        number = split_lines(text).index(longest) + 1
+        raise TranscriptFormatError(
+            f"{path}: line {number} is {len(longest):,} characters long; lines over {MAX_LINE_CHARS:,} "
+            "characters are not transcript text (is it a data file?)"
+        )
+    parse = {".srt": parse_srt, ".vtt": parse_vtt}.get(suffix, parse_text)
+    return _with_text(parse(text, doc=path.stem), path)
+
+
+def _with_text(transcript: Transcript, path: Path) -> Transcript:
+    if not any(line.strip() for turn in transcript.turns for line in turn.lines):
+        raise TranscriptFormatError(f"{path}: holds no transcript text to index")
+    return transcript
 
 
 def parse_text(text: str, doc: str) -> Transcript:

@@ -18,7 +18,9 @@ class Turn:
     label: str  # the label as written ("Sabine Siebold (Reuters)"), "" when none
     line_start: int  # 1-based physical line, inclusive
     line_end: int  # inclusive
-    lines: tuple[str, ...]  # the turn's physical lines, label prefix removed
+    lines: tuple[str, ...]  # the turn's physical lines, label prefix (and subtitle markup) removed
+    time_start: float | None = None  # seconds into the recording, where the source has them
+    time_end: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +47,15 @@ class Passage:
     line_start: int  # 1-based physical line, inclusive
     line_end: int  # inclusive
     text: str
+    time_start: float | None = None  # seconds, for subtitles and speech-recognition output
+    time_end: float | None = None
 
     def to_json(self, score: float | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {
             "doc": self.doc,
             "line_start": self.line_start,
             "line_end": self.line_end,
+            **_times_json(self.time_start, self.time_end),
             "speaker": self.speaker,
         }
         if score is not None:
@@ -75,12 +80,21 @@ class Citation:
     line_end: int
     speaker: str
     quote: str  # verbatim substring of the cited lines
+    time_start: float | None = None  # the cited passage's timestamps, where the source has them
+    time_end: float | None = None
+
+    @classmethod
+    def of(cls, passage: Passage, line_start: int, line_end: int, quote: str) -> Citation:
+        """A citation of lines inside `passage`, carrying its document, speaker and timestamps."""
+        p = passage
+        return cls(p.doc, line_start, line_end, p.speaker, quote, p.time_start, p.time_end)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "doc": self.doc,
             "line_start": self.line_start,
             "line_end": self.line_end,
+            **_times_json(self.time_start, self.time_end),
             "speaker": self.speaker,
             "quote": self.quote,
         }
@@ -134,3 +148,26 @@ class AskStep:
 
     text: str
     result: AskResult | None = None
+
+
+def _times_json(start: float | None, end: float | None) -> dict[str, float]:
+    """The timestamp fields of a passage or citation: present only where the source has them."""
+    out = {}
+    if start is not None:
+        out["time_start"] = round(start, 3)
+    if end is not None:
+        out["time_end"] = round(end, 3)
+    return out
+
+
+def format_time(seconds: float) -> str:
+    """A timestamp as people read it in players: 83.5 -> "00:01:23"."""
+    whole = int(seconds)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def time_label(start: float | None, end: float | None) -> str:
+    """ "00:01:23–00:01:27", or "" when the source has no timestamps."""
+    if start is None:
+        return ""
+    return format_time(start) if end is None or int(end) == int(start) else f"{format_time(start)}–{format_time(end)}"

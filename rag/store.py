@@ -35,7 +35,7 @@ from rag.text import spelled_acronyms, term, words
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: passages carry timestamps (time_start, time_end)
 MANIFEST = "manifest.json"
 _LOCK = ".ingest.lock"
 
@@ -45,10 +45,14 @@ CREATE TABLE lines (doc TEXT, line INTEGER, text TEXT, PRIMARY KEY (doc, line));
 CREATE TABLE turns (doc TEXT, turn INTEGER, speaker TEXT, label TEXT, line_start INTEGER, line_end INTEGER,
                     PRIMARY KEY (doc, turn));
 CREATE TABLE passages (row INTEGER PRIMARY KEY, passage_id TEXT UNIQUE, doc TEXT, speaker TEXT,
-                       line_start INTEGER, line_end INTEGER, text TEXT);
+                       line_start INTEGER, line_end INTEGER, text TEXT, time_start REAL, time_end REAL);
 CREATE INDEX passages_doc ON passages (doc);
 CREATE INDEX passages_speaker ON passages (speaker);
 """
+# Passage columns in table order, and in the order of the Passage record's fields.
+_PASSAGE_COLUMNS = "passage_id, doc, speaker, line_start, line_end, text, time_start, time_end"
+_PASSAGE_FIELDS = "doc, passage_id, speaker, line_start, line_end, text, time_start, time_end"
+_INSERT_PASSAGE = "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,11 +169,10 @@ def _copy_kept(
     for table in ("documents", "lines", "turns"):
         db.execute(f"INSERT INTO {table} SELECT * FROM old.{table} WHERE doc IN ({marks})", docs)
     carried = db.execute(
-        "SELECT row, passage_id, doc, speaker, line_start, line_end, text FROM old.passages "
-        f"WHERE doc IN ({marks}) ORDER BY row",
+        f"SELECT row, {_PASSAGE_COLUMNS} FROM old.passages WHERE doc IN ({marks}) ORDER BY row",
         docs,
     ).fetchall()
-    db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)", [(i, *r[1:]) for i, r in enumerate(carried)])
+    db.executemany(_INSERT_PASSAGE, [(i, *r[1:]) for i, r in enumerate(carried)])
     db.commit()
     db.execute("DETACH DATABASE old")
     old_rows = [r[0] for r in carried]
@@ -189,9 +192,9 @@ def _insert_document(db: sqlite3.Connection, update: DocumentUpdate, first_row: 
         [(t.doc, i, u.speaker, u.label, u.line_start, u.line_end) for i, u in enumerate(t.turns)],
     )
     db.executemany(
-        "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
+        _INSERT_PASSAGE,
         [
-            (first_row + i, p.passage_id, p.doc, p.speaker, p.line_start, p.line_end, p.text)
+            (first_row + i, p.passage_id, p.doc, p.speaker, p.line_start, p.line_end, p.text, p.time_start, p.time_end)
             for i, p in enumerate(update.passages)
         ],
     )
@@ -253,7 +256,7 @@ class IndexReader:
         found = {
             r[0]: Passage(*r[1:])
             for r in self._query(
-                f"SELECT row, doc, passage_id, speaker, line_start, line_end, text FROM passages WHERE row IN ({marks})",
+                f"SELECT row, {_PASSAGE_FIELDS} FROM passages WHERE row IN ({marks})",
                 list(rows),
             )
         }

@@ -66,7 +66,7 @@ class ScriptedAnswerer:
         self.calls.append((question, list(hits)))
         text = self.replies.pop(0) if self.replies else "scripted"
         p = hits[0].passage
-        return Answer(text, (Citation(p.doc, p.line_start, p.line_start, p.speaker, p.text.split("\n")[0]),), False)
+        return Answer(text, (Citation.of(p, p.line_start, p.line_start, p.text.split("\n")[0]),), False)
 
 
 class ScriptedGenerator:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rag.ingest import SUPPORTED_SUFFIXES
 from rag.pipeline import Pipeline
 from rag.settings import Settings
 from rag.sources import Source
@@ -109,9 +110,9 @@ def build_demo(pipeline: Pipeline, *, notice: str = "") -> Any:
             )
         with gr.Accordion("Add transcripts", open=False):
             upload = gr.File(
-                label=f"Drop .txt or .md transcripts (up to {settings.max_upload_mb:g} MB each)",
+                label=f"Drop transcripts: {', '.join(SUPPORTED_SUFFIXES)} (up to {settings.max_upload_mb:g} MB each)",
                 file_count="multiple",
-                file_types=[".txt", ".md"],
+                file_types=list(SUPPORTED_SUFFIXES),
                 elem_id="tqa-upload",
             )
             upload_status = gr.Markdown()

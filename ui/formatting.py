@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rag.records import AnswerSentence, AskResult, Citation, Hit
+from rag.records import AnswerSentence, AskResult, Citation, Hit, time_label
 from rag.sentences import sentence_spans
 from rag.sources import Excerpt, Source
 
@@ -68,6 +68,8 @@ def format_checked(sentences: Sequence[AnswerSentence]) -> str:
 
 def format_citation(number: int, c: Citation) -> str:
     lines = lines_label(c.line_start, c.line_end)
+    if c.time_start is not None:
+        lines += f" ({time_label(c.time_start, c.time_end)})"
     return f"{number}. **{as_text(c.speaker)}**, {as_text(c.doc)}, {lines}: “{as_text(c.quote)}”"
 
 
@@ -198,7 +200,7 @@ def source_card_html(number: int, source: Source) -> str:
         f'<div class="tqa-card-head"><span class="tqa-number">[{number}]</span> '
         f'<span class="tqa-speaker">{html.escape(c.speaker)}</span> · '
         f'<span class="tqa-doc">{html.escape(c.doc)}</span> · '
-        f'<span class="tqa-lines">{lines_label(c.line_start, c.line_end)}</span></div>'
+        f'<span class="tqa-lines">{lines_label(c.line_start, c.line_end)}</span>{_time_html(c)}</div>'
     )
     before = ""
     if source.before is not None:
@@ -210,6 +212,11 @@ def source_card_html(number: int, source: Source) -> str:
         )
     cited = f'<div class="tqa-cited">{excerpt_html(source.cited, c.quote, context=CARD_CONTEXT)}</div>'
     return f'<div class="tqa-card" id="tqa-source-{number}">{head}{before}{cited}</div>'
+
+
+def _time_html(c: Citation) -> str:
+    label = time_label(c.time_start, c.time_end)
+    return f' · <span class="tqa-time">{label}</span>' if label else ""
 
 
 def hits_html(hits: Sequence[Hit]) -> str:

@@ -140,3 +140,18 @@ def test_transcript_lines_are_the_whole_file(presser_pipeline, presser):
     assert presser_pipeline.transcript_lines("presser-2025-01-01") == presser.read_text().splitlines()
     with pytest.raises(RagError, match="no document 'nope'"):
         presser_pipeline.transcript_lines("nope")
+
+
+def test_subtitles_are_cited_by_line_and_timestamp(make_pipeline, tmp_path: Path):
+    from tests.rag.test_subtitles import SRT
+
+    path = tmp_path / "talk.srt"
+    path.write_text(SRT, encoding="utf-8")
+    pipeline = make_pipeline()
+    pipeline.ingest([path])
+    result = pipeline.ask("How many nuclear warheads will China have?")
+    first = result.answer.citations[0]
+    assert (first.line_start, first.speaker, first.time_start, first.time_end) == (3, "Mark Rutte", 1.0, 4.0)
+    out = result.to_json()
+    assert out["citations"][0]["time_start"] == 1.0 and out["passages"][0]["time_end"] is not None
+    assert_quotes_verbatim(pipeline, result)

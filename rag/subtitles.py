@@ -1,0 +1,126 @@
+"""Subtitles (.srt, .vtt) as transcripts: one turn per cue, with the cue's timestamps.
+
+Each cue's text lines keep their physical line numbers, so a citation names the lines
+and the time. Speakers come from WebVTT voice tags (`<v Mark Rutte>`) or a `NAME:` prefix;
+a cue without one continues the previous speaker. A malformed cue stops the file with
+its line number: nothing is dropped silently. SRT is validated by the `srt` package
+(strict mode reports where parsing failed); WebVTT is scanned here, because webvtt-py
+(0.6.0, checked) skips a cue whose timing line is malformed without a word.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+from rag.errors import TranscriptFormatError
+from rag.lines import is_blank, split_lines
+from rag.records import Transcript, Turn
+
+UNKNOWN_SPEAKER = "Unknown speaker"
+_VTT_TIME = re.compile(r"^(?:(\d+):)?([0-5]\d):([0-5]\d)\.(\d{3})$")
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>")
+_MARKUP = re.compile(r"<[^>]*>")  # <i>, <b>, <c.x>, </v>, <00:00:01.000>, {\an8} is left alone
+_PREFIX = re.compile(r"^\s*(?P<name>[^:]{1,60}?):\s+(?P<text>\S.*)$")
+_NAME = re.compile(r"^[A-Z][A-Za-z.'’-]*(?:\s+(?:[A-Z][A-Za-z.'’-]*|de|van|von|der|da|la|al|bin))*$")
+
+
+def _blocks(lines: list[str], start: int = 0) -> Iterator[list[tuple[int, str]]]:
+    """Runs of non-blank lines as (line number, text)."""
+    block: list[tuple[int, str]] = []
+    for i in range(start, len(lines)):
+        if is_blank(lines[i]):
+            if block:
+                yield block
+            block = []
+        else:
+            block.append((i + 1, lines[i]))
+    if block:
+        yield block
+
+
+def _speaker_and_text(line: str) -> tuple[str, str]:
+    """The speaker a cue's first line names (voice tag or NAME: prefix, else ""), and the line without it."""
+    voice = _VOICE.search(line)
+    if voice:
+        return voice.group(1).strip(), line
+    prefix = _PREFIX.match(_MARKUP.sub("", line))
+    if prefix and _NAME.match(prefix["name"].strip().title()) and len(prefix["name"].split()) <= 5:
+        name = prefix["name"].strip()
+        return (name.title() if name.isupper() else name), prefix["text"]
+    return "", line
+
+
+def _clean(line: str) -> str:
+    return html.unescape(_MARKUP.sub("", line))
+
+
+def _cue_turn(text_lines: list[tuple[int, str]], start: float, end: float, previous: str) -> Turn:
+    """A cue as a turn; a cue that names nobody continues the previous speaker."""
+    named, first = _speaker_and_text(text_lines[0][1])
+    cleaned = [_clean(first), *(_clean(text) for _, text in text_lines[1:])]
+    return Turn(named or previous, named, text_lines[0][0], text_lines[-1][0], tuple(cleaned), start, end)
+
+
+def parse_srt(text: str, doc: str) -> Transcript:
+    """SubRip: numbered cues, `00:00:01,000 --> 00:00:04,000`, text lines."""
+    import srt
+
+    lines = split_lines(text)
+    turns: list[Turn] = []
+    speaker = UNKNOWN_SPEAKER
+    for block in _blocks(lines):
+        timing = next((i for i, (_, t) in enumerate(block[:2]) if "-->" in t), None)
+        if timing is None:
+            raise TranscriptFormatError(
+                f"{doc}: malformed subtitle cue at line {block[0][0]}: no timing line ('00:00:01,000 --> 00:00:04,000')"
+            )
+        number, line = block[timing]
+        start_text, _, end_text = line.partition("-->")
+        try:
+            start = srt.srt_timestamp_to_timedelta(start_text.strip()).total_seconds()
+            end = srt.srt_timestamp_to_timedelta(end_text.split()[0] if end_text.split() else "").total_seconds()
+        except (srt.TimestampParseError, ValueError):
+            raise TranscriptFormatError(f"{doc}: malformed subtitle cue at line {number}: {line.strip()!r}") from None
+        if block[timing + 1 :]:  # a cue with no text says nothing
+            turns.append(_cue_turn(block[timing + 1 :], start, end, speaker))
+            speaker = turns[-1].speaker
+    return Transcript(doc, tuple(lines), "", "", tuple(turns))
+
+
+def _vtt_seconds(stamp: str, line: int, doc: str) -> float:
+    match = _VTT_TIME.match(stamp)
+    if not match:
+        raise TranscriptFormatError(f"{doc}: malformed timestamp {stamp!r} at line {line}; expected [hh:]mm:ss.ttt")
+    hours, minutes, seconds, millis = (int(g) if g else 0 for g in match.groups())
+    return hours * 3600 + minutes * 60 + seconds + millis / 1000
+
+
+def parse_vtt(text: str, doc: str) -> Transcript:
+    """WebVTT: a `WEBVTT` header, optional NOTE/STYLE/REGION blocks, cues with optional ids."""
+    lines = split_lines(text)
+    first = next((i for i, line in enumerate(lines) if not is_blank(line)), None)
+    if first is None or not lines[first].lstrip("\ufeff").startswith("WEBVTT"):
+        raise TranscriptFormatError(f"{doc}: a .vtt file must start with WEBVTT")
+    turns, speaker = [], UNKNOWN_SPEAKER
+    for block in list(_blocks(lines, first))[1:]:
+        head = block[0][1].strip()
+        if head.startswith(("NOTE", "STYLE", "REGION")):
+            continue
+        timing = next((i for i, (_, t) in enumerate(block[:2]) if "-->" in t), None)
+        if timing is None:
+            raise TranscriptFormatError(
+                f"{doc}: malformed subtitle cue at line {block[0][0]}: no timing line ('00:01.000 --> 00:04.000')"
+            )
+        number, line = block[timing]
+        parts = line.split()
+        if len(parts) < 3 or parts[1] != "-->":
+            raise TranscriptFormatError(f"{doc}: malformed timing line {number}: {line.strip()!r}")
+        start, end = _vtt_seconds(parts[0], number, doc), _vtt_seconds(parts[2], number, doc)
+        text_lines = block[timing + 1 :]
+        if not text_lines:
+            continue
+        turns.append(_cue_turn(text_lines, start, end, speaker))
+        speaker = turns[-1].speaker
+    return Transcript(doc, tuple(lines), "", "", tuple(turns))
