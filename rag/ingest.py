@@ -23,7 +23,7 @@ from rag.store import DocumentUpdate
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".srt", ".vtt", ".json")
 
 
 @dataclass
@@ -67,15 +67,19 @@ def prepare_updates(
     known: dict[str, Any],
     max_passage_tokens: int,
     report: IngestReport,
+    max_bytes: int | None = None,
     show_progress: bool = False,
 ) -> list[DocumentUpdate]:
     """Parse, chunk and embed every changed file; record skips and failures in `report`.
 
-    `known` is the manifest's documents table: doc -> {"sha256": ...}.
+    `known` is the manifest's documents table: doc -> {"sha256": ...}. A file above
+    `max_bytes`, a second file with the same document id, or the same content as another
+    document (in this run or already indexed) is refused with the reason.
     """
     max_tokens = min(max_passage_tokens, embedder.max_tokens)
     updates: list[DocumentUpdate] = []
     sources: dict[str, Path] = {}
+    contents = {meta.get("sha256"): doc for doc, meta in known.items()}  # sha256 -> doc
     for path in tqdm(files, desc="ingest", unit="file", disable=not show_progress):
         doc = path.stem
         if doc in sources:
@@ -84,10 +88,25 @@ def prepare_updates(
             )
             continue
         sources[doc] = path
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            report.failed.append(
+                (
+                    str(path),
+                    f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit "
+                    "(--max-file-mb or RAG_MAX_FILE_MB raises it)",
+                )
+            )
+            continue
         sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
         if known.get(doc, {}).get("sha256") == sha256:
             report.unchanged.append(doc)
             continue
+        twin = contents.get(sha256)
+        if twin is not None and twin != doc:
+            report.failed.append((str(path), f"has the same content as document {twin!r}; not indexed twice"))
+            continue
+        contents[sha256] = doc
         try:
             transcript = read_transcript(path)
         except (TranscriptFormatError, OSError) as exc:

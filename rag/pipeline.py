@@ -82,6 +82,7 @@ class Pipeline:
                 known=known,
                 max_passage_tokens=self.settings.max_passage_tokens,
                 report=report,
+                max_bytes=int(self.settings.max_file_mb * 1_000_000),
                 show_progress=show_progress,
             )
             if updates or rebuild or manifest is None:

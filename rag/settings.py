@@ -45,6 +45,7 @@ class Settings:
     trust_remote_code: bool = False  # run a model folder's own Python code: only if you trust it
     host: str = "127.0.0.1"
     port: int = 7860
+    max_file_mb: float = 50.0  # larger files are refused by ingest: no transcript is that big
     max_upload_mb: float = 20.0  # largest transcript the browser may upload
     upload_dir: Path | None = None  # where uploads are kept; None: <index_dir>/uploads
 
@@ -65,12 +66,14 @@ class Settings:
             raise ValueError(f"max_quotes must be positive, got {self.max_quotes}")
         if self.max_new_tokens <= 0:
             raise ValueError(f"max_new_tokens must be positive, got {self.max_new_tokens}")
+        if self.max_file_mb <= 0:
+            raise ValueError(f"max_file_mb must be positive, got {self.max_file_mb}")
         if self.max_upload_mb <= 0:
             raise ValueError(f"max_upload_mb must be positive, got {self.max_upload_mb}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Defaults overridden by RAG_INDEX, RAG_MODEL, RAG_K, RAG_MIN_SCORE, RAG_MAX_UPLOAD_MB, RAG_UPLOADS, RAG_GENERATOR."""
+        """Defaults overridden by RAG_INDEX, RAG_MODEL, RAG_K, RAG_MIN_SCORE, RAG_MAX_FILE_MB, RAG_MAX_UPLOAD_MB, RAG_UPLOADS, RAG_GENERATOR."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {"index_dir": default_index_dir(env)}
         if env.get("RAG_MODEL"):
@@ -79,6 +82,8 @@ class Settings:
             values["k"] = int(env["RAG_K"])
         if env.get("RAG_MIN_SCORE"):
             values["min_score"] = float(env["RAG_MIN_SCORE"])
+        if env.get("RAG_MAX_FILE_MB"):
+            values["max_file_mb"] = float(env["RAG_MAX_FILE_MB"])
         if env.get("RAG_MAX_UPLOAD_MB"):
             values["max_upload_mb"] = float(env["RAG_MAX_UPLOAD_MB"])
         if env.get("RAG_GENERATOR"):

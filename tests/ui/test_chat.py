@@ -118,12 +118,21 @@ def test_bad_uploads_are_refused_with_a_reason_and_change_nothing(presser_pipeli
 
 def test_a_failed_update_puts_the_previous_upload_back(presser_pipeline, tmp_path):
     uploads = tmp_path / "uploads"
-    add_uploads(presser_pipeline, [upload(tmp_path, "talk.txt", PRESSER)], uploads, 20 * MB)
+    talk = PRESSER.replace("Riga", "Oslo")
+    assert add_uploads(presser_pipeline, [upload(tmp_path, "talk.txt", talk)], uploads, 20 * MB).startswith("✓ talk")
     before = presser_pipeline.info()
-    message = add_uploads(presser_pipeline, [upload(tmp_path, "talk.txt", b"\xff\xfe broken")], uploads, 20 * MB)
-    assert message.startswith("✗ talk.txt: is not UTF-8")
-    assert (uploads / "talk.txt").read_text() == PRESSER
+    message = add_uploads(presser_pipeline, [upload(tmp_path, "talk.txt", b"\x00\x01 broken")], uploads, 20 * MB)
+    assert message.startswith("✗ talk.txt: holds NUL bytes")
+    assert (uploads / "talk.txt").read_text() == talk
     assert presser_pipeline.info() == before
+
+
+def test_the_same_transcript_under_another_name_is_refused_as_a_duplicate(presser_pipeline, tmp_path):
+    message = add_uploads(presser_pipeline, [upload(tmp_path, "copy.txt", PRESSER)], tmp_path / "uploads", 20 * MB)
+    assert (
+        message
+        == "✗ copy.txt: has the same content as document 'presser-2025-01-01'; not indexed twice. Nothing was added."
+    )
 
 
 def test_a_generated_answer_streams_and_flags_what_the_lines_do_not_support(presser_pipeline, fake_embedder):
