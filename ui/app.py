@@ -134,8 +134,13 @@ def build_demo(pipeline: Pipeline, *, notice: str = "") -> Any:
 
         def respond(message: str, history: list[Any], doc_value: str, speaker_value: str, k_value: float, name: str):
             filters = Filters.from_widgets(doc_value, speaker_value, k_value, name)
+            shown: list[Source] | None = None
             for view in chat_turn(pipeline, message, history, filters):
-                yield ["", *show_turn(view.sources, view)]
+                if view.sources is shown or (shown == [] and not view.sources):  # only the answer grew
+                    yield ["", view.history, *[gr.skip()] * (len(turn_outputs) - 2)]
+                else:
+                    shown = view.sources
+                    yield ["", *show_turn(view.sources, view)]
 
         turn_outputs = [question, chatbot, sources_state, no_sources, retrieved, *slots, *cards]
         turn_inputs = [question, chatbot, doc, speaker, k, answerer]
