@@ -249,7 +249,13 @@ class IndexReader:
                 f"no index at {index_dir} (no {MANIFEST}); create it with: rag ingest <transcripts> --index {index_dir}"
             )
         check_compatible(manifest, index_dir, model_name)
-        return cls(index_dir, manifest)
+        try:
+            return cls(index_dir, manifest)
+        except (RuntimeError, sqlite3.OperationalError):  # what FAISS and SQLite raise for a missing file
+            if read_manifest(index_dir) == manifest:
+                raise
+        # Another process switched the manifest and removed the generation just read: open its successor.
+        return cls.open(index_dir, model_name)
 
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:

@@ -151,3 +151,26 @@ def test_crash_during_rebuild_leaves_previous_index_intact(presser_pipeline, tmp
     assert snapshot(make_reopened(presser_pipeline)) == before
     assert presser_pipeline.ingest([other], rebuild=True).added == ["hearing"]
     assert presser_pipeline.reader().documents() == ["hearing"]
+
+
+def test_reader_opening_while_another_ingest_switches_gets_the_new_generation(
+    presser_pipeline, tmp_path: Path, monkeypatch
+):
+    """The manifest is read, then another process switches it and removes the files it named."""
+    other = tmp_path / "hearing.txt"
+    other.write_text(OTHER, encoding="utf-8")
+    writer = make_reopened(presser_pipeline)
+    load = rag.store.FaissIndex.load
+    raced = []
+
+    def load_after_a_switch(path: Path):
+        if not raced:
+            raced.append(path.name)
+            writer.ingest([other])  # removes `path`'s generation once its manifest is live
+        return load(path)
+
+    monkeypatch.setattr(rag.store.FaissIndex, "load", load_after_a_switch)
+    reader = make_reopened(presser_pipeline).reader()
+    assert raced == ["vectors-1.faiss"]
+    assert reader.documents() == ["hearing", "presser-2025-01-01"]
+    assert len(reader.vectors) == reader.manifest["n_passages"] == len(reader.rows_matching())
