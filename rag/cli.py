@@ -17,6 +17,7 @@ from typing import Any
 
 from embeddings.sentence_transformer import ModelNotAvailableError
 from rag.errors import RagError
+from rag.integrity import check_index
 from rag.pipeline import Pipeline, open_pipeline, without_generator
 from rag.questions import load_questions
 from rag.records import AskResult, Hit, time_label
@@ -96,7 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="METRIC=VALUE",
         help="exit 1 unless METRIC >= VALUE (e.g. hit@5=0.8); repeatable; latency metrics can't be gated",
     )
-    sub.add_parser("info", parents=[common], help="what the index holds")
+    p = sub.add_parser("info", parents=[common], help="what the index holds")
+    p.add_argument(
+        "--check", action="store_true", help="also verify the index files agree; exit 1 listing each problem"
+    )
     return parser
 
 
@@ -233,8 +237,20 @@ def cmd_eval(args: argparse.Namespace, pipeline: Pipeline) -> int:
 
 
 def cmd_info(args: argparse.Namespace, pipeline: Pipeline) -> int:
-    _print_json(pipeline.info())
-    return 0
+    if not args.check:
+        _print_json(pipeline.info())
+        return 0
+    # Read from the files, not through pipeline.info(): a damaged index may not open at all.
+    check = check_index(pipeline.index_dir, pipeline.embedder.model_name)
+    if check.manifest is not None:
+        _print_json({"index_dir": str(pipeline.index_dir), **check.manifest})
+    for name in check.leftovers:
+        print(f"note: leftover file {name} (an older generation or a killed ingest's; harmless)", file=sys.stderr)
+    for problem in check.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if check.ok:
+        print("index check passed", file=sys.stderr)
+    return 0 if check.ok else 1
 
 
 def format_answer(result: AskResult) -> str:

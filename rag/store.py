@@ -15,6 +15,7 @@ import fcntl
 import json
 import logging
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 FORMAT = 2  # 2: passages carry timestamps (time_start, time_end)
 MANIFEST = "manifest.json"
 _LOCK = ".ingest.lock"
+_GENERATION_FILE = re.compile(r"(?:vectors|passages)-(\d+)\.(?:faiss|sqlite)")
 
 _SCHEMA = """
 CREATE TABLE documents (doc TEXT PRIMARY KEY, source TEXT, sha256 TEXT, title TEXT, date TEXT, n_lines INTEGER);
@@ -112,10 +114,8 @@ def write_generation(
     Returns the new manifest. Call under `ingest_lock`.
     """
     old = None if rebuild else read_manifest(index_dir)
-    generation = (old["generation"] + 1) if old else 1
+    generation = _next_generation(index_dir)
     names = {"vectors": f"vectors-{generation}.faiss", "passages": f"passages-{generation}.sqlite"}
-    for name in names.values():  # leftovers of a killed ingest of the same generation
-        (index_dir / name).unlink(missing_ok=True)
 
     replaced = {u.transcript.doc for u in updates}
     db = sqlite3.connect(_sqlite_uri(index_dir / names["passages"], "rwc"), uri=True)
@@ -153,6 +153,16 @@ def write_generation(
     _replace_manifest(index_dir, manifest)
     _remove_unreferenced(index_dir, set(names.values()))
     return manifest
+
+
+def _next_generation(index_dir: Path) -> int:
+    """One past every generation file present, so a new generation never writes over live files.
+
+    Not the manifest's generation + 1: a --rebuild ignores the manifest, and restarting at 1
+    once overwrote the very files the manifest still named, losing the index if killed.
+    """
+    numbers = [int(m[1]) for p in index_dir.iterdir() if (m := _GENERATION_FILE.fullmatch(p.name))]
+    return max(numbers, default=0) + 1
 
 
 def _copy_kept(
@@ -242,7 +252,13 @@ class IndexReader:
                 f"no index at {index_dir} (no {MANIFEST}); create it with: rag ingest <transcripts> --index {index_dir}"
             )
         check_compatible(manifest, index_dir, model_name)
-        return cls(index_dir, manifest)
+        try:
+            return cls(index_dir, manifest)
+        except (RuntimeError, sqlite3.OperationalError):  # what FAISS and SQLite raise for a missing file
+            if read_manifest(index_dir) == manifest:
+                raise
+        # Another process switched the manifest and removed the generation just read: open its successor.
+        return cls.open(index_dir, model_name)
 
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:

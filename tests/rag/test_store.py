@@ -6,6 +6,7 @@ import pytest
 import rag.store
 from rag.answering import ExtractiveAnswerer
 from rag.errors import IndexMismatchError, IndexNotFoundError
+from rag.integrity import check_index
 from rag.pipeline import Pipeline
 from rag.settings import Settings
 from rag.store import MANIFEST, IndexReader
@@ -16,6 +17,11 @@ OTHER = "Moderator\nWelcome to the fisheries hearing.\n\nDr Ann Lee, Marine Biol
 
 def snapshot(pipeline: Pipeline, query: str = "training centre budget"):
     return [(h.passage.passage_id, round(h.score, 6)) for h in pipeline.search(query, k=10)]
+
+
+def make_reopened(pipeline: Pipeline) -> Pipeline:
+    """A fresh pipeline on the same index, as another process would open it."""
+    return Pipeline(pipeline.settings, pipeline.embedder, pipeline.answerer)
 
 
 def test_round_trip_reopen_gives_identical_hits(presser_pipeline, make_pipeline):
@@ -126,3 +132,45 @@ def test_index_folder_name_with_uri_characters(make_pipeline, presser: Path, tmp
     pipeline.ingest([other])  # carries the first document over through ATTACH
     assert pipeline.reader().documents() == ["hearing", "presser-2025-01-01"]
     assert not list(tmp_path.glob("file:*"))
+
+
+def test_crash_during_rebuild_leaves_previous_index_intact(presser_pipeline, tmp_path: Path, monkeypatch):
+    """A rebuild ignores the old manifest, but must not write over the generation it still names."""
+    before = snapshot(presser_pipeline)
+    other = tmp_path / "hearing.txt"
+    other.write_text(OTHER, encoding="utf-8")
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed before the manifest switched")
+
+    monkeypatch.setattr(rag.store, "_replace_manifest", crash)
+    with pytest.raises(KeyboardInterrupt):
+        presser_pipeline.ingest([other], rebuild=True)
+    monkeypatch.undo()
+    assert check_index(presser_pipeline.index_dir, "fake-bag-of-words").ok
+    assert snapshot(make_reopened(presser_pipeline)) == before
+    assert presser_pipeline.ingest([other], rebuild=True).added == ["hearing"]
+    assert presser_pipeline.reader().documents() == ["hearing"]
+
+
+def test_reader_opening_while_another_ingest_switches_gets_the_new_generation(
+    presser_pipeline, tmp_path: Path, monkeypatch
+):
+    """The manifest is read, then another process switches it and removes the files it named."""
+    other = tmp_path / "hearing.txt"
+    other.write_text(OTHER, encoding="utf-8")
+    writer = make_reopened(presser_pipeline)
+    load = rag.store.FaissIndex.load
+    raced = []
+
+    def load_after_a_switch(path: Path):
+        if not raced:
+            raced.append(path.name)
+            writer.ingest([other])  # removes `path`'s generation once its manifest is live
+        return load(path)
+
+    monkeypatch.setattr(rag.store.FaissIndex, "load", load_after_a_switch)
+    reader = make_reopened(presser_pipeline).reader()
+    assert raced == ["vectors-1.faiss"]
+    assert reader.documents() == ["hearing", "presser-2025-01-01"]
+    assert len(reader.vectors) == reader.manifest["n_passages"] == len(reader.rows_matching())

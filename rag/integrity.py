@@ -1,0 +1,194 @@
+"""`rag info --check`: verify that an index directory is whole and agrees with itself.
+
+An ingest is all-or-nothing (rag/store.py), so after any crash or kill the manifest, the
+FAISS file and the SQLite store must still agree. This module checks that from the files
+alone, without the embedding model: counts, row ids, documents, and every passage's lines.
+It only reads; it repairs nothing. Leftover generation files are reported apart from
+problems: a reader may still hold an old generation, and the next ingest removes them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from embeddings.faiss_index import FaissIndex
+from rag.errors import IndexMismatchError
+from rag.store import MANIFEST, _sqlite_uri, check_compatible
+
+# Past this many bad passages the rest are counted, not listed: one line each would bury the cause.
+MAX_LISTED = 20
+_GENERATION_PREFIXES = ("vectors-", "passages-")
+
+
+@dataclass(frozen=True, slots=True)
+class IndexCheck:
+    """What check_index found. Problems make the index unsafe to serve; leftovers are harmless."""
+
+    manifest: dict[str, Any] | None  # None when unreadable
+    problems: tuple[str, ...]
+    leftovers: tuple[str, ...]  # file names outside the current generation
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_index(index_dir: Path, model_name: str | None = None) -> IndexCheck:
+    """Check the manifest, FAISS file and SQLite store of `index_dir` against each other.
+
+    `model_name`, when given, must be the model the index was built with.
+    """
+    manifest, problems = _read_manifest(index_dir)
+    if manifest is None:
+        return IndexCheck(None, tuple(problems), ())
+    if model_name is not None:
+        try:
+            check_compatible(manifest, index_dir, model_name)
+        except IndexMismatchError as exc:
+            problems.append(str(exc))
+    problems += _check_vectors(index_dir, manifest)
+    problems += _check_store(index_dir, manifest)
+    return IndexCheck(manifest, tuple(problems), tuple(leftover_files(index_dir, manifest)))
+
+
+def _read_manifest(index_dir: Path) -> tuple[dict[str, Any] | None, list[str]]:
+    path = index_dir / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, [f"no {MANIFEST} in {index_dir}: not an index (create one with rag ingest)"]
+    except (OSError, ValueError) as exc:
+        return None, [f"{path} is unreadable: {exc}"]
+    needed = ("format", "generation", "embedding_model", "dim", "n_documents", "n_passages", "files", "documents")
+    missing = [key for key in needed if key not in manifest] if isinstance(manifest, dict) else list(needed)
+    missing += [f"files.{key}" for key in ("vectors", "passages") if key not in manifest.get("files", {})]
+    if missing:
+        return None, [f"{path} lacks {', '.join(missing)}"]
+    problems = []
+    if manifest["n_documents"] != len(manifest["documents"]):
+        problems.append(f"manifest says n_documents={manifest['n_documents']} but lists {len(manifest['documents'])}")
+    listed = sum(meta.get("n_passages", 0) for meta in manifest["documents"].values())
+    if listed != manifest["n_passages"]:
+        problems.append(f"manifest says n_passages={manifest['n_passages']} but its documents add up to {listed}")
+    return manifest, problems
+
+
+def _check_vectors(index_dir: Path, manifest: dict[str, Any]) -> list[str]:
+    path = index_dir / manifest["files"]["vectors"]
+    if not path.exists():
+        return [f"vectors file {path.name} named by the manifest is missing"]
+    try:
+        index = FaissIndex.load(path)
+    except RuntimeError as exc:  # FAISS reports a truncated or garbled file this way
+        return [f"vectors file {path.name} is unreadable: {str(exc).splitlines()[0]}"]
+    problems = []
+    if len(index) != manifest["n_passages"]:
+        problems.append(f"FAISS holds {len(index)} vectors but the manifest says n_passages={manifest['n_passages']}")
+    if index.dim != manifest["dim"]:
+        problems.append(f"FAISS vectors have dimension {index.dim} but the manifest says dim={manifest['dim']}")
+    return problems
+
+
+def _check_store(index_dir: Path, manifest: dict[str, Any]) -> list[str]:
+    path = index_dir / manifest["files"]["passages"]
+    if not path.exists():
+        return [f"passage store {path.name} named by the manifest is missing"]
+    try:
+        db = sqlite3.connect(_sqlite_uri(path, "ro"), uri=True)
+        try:
+            return _check_tables(db, manifest)
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        return [f"passage store {path.name} is unreadable: {exc}"]
+
+
+def _check_tables(db: sqlite3.Connection, manifest: dict[str, Any]) -> list[str]:
+    (integrity,) = db.execute("PRAGMA quick_check").fetchone()
+    if integrity != "ok":
+        return [f"SQLite quick_check of the passage store failed: {integrity}"]
+    problems = []
+    n_rows, first, last = db.execute("SELECT count(*), min(row), max(row) FROM passages").fetchone()
+    if n_rows != manifest["n_passages"]:
+        problems.append(f"SQLite holds {n_rows} passages but the manifest says n_passages={manifest['n_passages']}")
+    if n_rows and (first, last) != (0, n_rows - 1):
+        problems.append(f"passage rows run {first}..{last}; FAISS ids need 0..{n_rows - 1}")
+    problems += _check_documents(db, manifest["documents"])
+    bad = list(_bad_passages(db))
+    problems += bad[:MAX_LISTED]
+    if len(bad) > MAX_LISTED:
+        problems.append(f"... and {len(bad) - MAX_LISTED} more passages with problems")
+    return problems
+
+
+def _check_documents(db: sqlite3.Connection, documents: dict[str, Any]) -> list[str]:
+    """Each document's row, line count and passage count agree with the manifest."""
+    stored = {doc: (sha, n) for doc, sha, n in db.execute("SELECT doc, sha256, n_lines FROM documents")}
+    problems = [f"document {doc!r} is in the manifest but not in SQLite" for doc in sorted(documents.keys() - stored)]
+    problems += [f"document {doc!r} is in SQLite but not in the manifest" for doc in sorted(stored.keys() - documents)]
+    lines = dict(db.execute("SELECT doc, count(*) FROM lines GROUP BY doc").fetchall())
+    passages = dict(db.execute("SELECT doc, count(*) FROM passages GROUP BY doc").fetchall())
+    for doc in sorted(documents.keys() & stored):
+        meta, (sha256, n_lines) = documents[doc], stored[doc]
+        if meta.get("sha256") != sha256:
+            problems.append(f"document {doc!r}: manifest and SQLite disagree on its content hash")
+        if not meta.get("n_lines") == n_lines == lines.get(doc, 0):
+            problems.append(
+                f"document {doc!r}: {lines.get(doc, 0)} lines stored, n_lines {n_lines} in SQLite, "
+                f"{meta.get('n_lines')} in the manifest"
+            )
+        if meta.get("n_passages") != passages.get(doc, 0):
+            problems.append(
+                f"document {doc!r}: {passages.get(doc, 0)} passages stored, manifest says {meta.get('n_passages')}"
+            )
+    return problems
+
+
+def _bad_passages(db: sqlite3.Connection) -> Iterator[str]:
+    """Passages outside their document, or whose text is not the text of their lines."""
+    n_lines = dict(db.execute("SELECT doc, n_lines FROM documents").fetchall())
+    doc_lines: dict[str, dict[int, str]] = {}
+    for row, doc, line_start, line_end, text in db.execute(
+        "SELECT row, doc, line_start, line_end, text FROM passages ORDER BY doc, row"
+    ):
+        where = f"passage row {row} ({doc} lines {line_start}-{line_end})"
+        if doc not in n_lines:
+            yield f"{where}: its document is not in the index"
+            continue
+        if not 1 <= line_start <= line_end <= n_lines[doc]:
+            yield f"{where}: outside its document's lines 1-{n_lines[doc]}"
+            continue
+        if doc not in doc_lines:
+            doc_lines = {doc: dict(db.execute("SELECT line, text FROM lines WHERE doc = ?", (doc,)).fetchall())}
+        lines = [doc_lines[doc].get(n, "") for n in range(line_start, line_end + 1)]
+        if not text_matches_lines(text, lines):
+            yield f"{where}: its text is not the text of those lines"
+
+
+def text_matches_lines(text: str, lines: list[str]) -> bool:
+    """Whether passage `text` is a slice of `lines`: one piece per line, each inside its line.
+
+    A passage drops a line's speaker label and may start or end mid-line (rag/chunking.py).
+    Example: text_matches_lines("agreed.\\nThat was", ["Jane: We agreed.", "That was all."]) is True.
+    """
+    pieces = text.split("\n")
+    return (
+        bool(text.strip())
+        and len(pieces) == len(lines)
+        and all(p in line for p, line in zip(pieces, lines, strict=True))
+    )
+
+
+def leftover_files(index_dir: Path, manifest: dict[str, Any]) -> list[str]:
+    """Generation files the manifest does not name: an older generation or a killed ingest's."""
+    current = set(manifest["files"].values())
+    return sorted(
+        p.name
+        for p in index_dir.iterdir()
+        if (p.name.startswith(_GENERATION_PREFIXES) or p.name == f"{MANIFEST}.tmp") and p.name not in current
+    )

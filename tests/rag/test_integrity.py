@@ -1,0 +1,148 @@
+"""check_index on a healthy index and on copies damaged one way each: every damage is named."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from rag.cli import main
+from rag.integrity import check_index, text_matches_lines
+from rag.store import MANIFEST
+
+MODEL = "fake-bag-of-words"
+
+
+@pytest.fixture
+def damaged(presser_pipeline, tmp_path: Path) -> Path:
+    """A copy of the presser index, to damage freely."""
+    copy = tmp_path / "copy"
+    shutil.copytree(presser_pipeline.index_dir, copy)
+    return copy
+
+
+def manifest_of(index_dir: Path) -> dict:
+    return json.loads((index_dir / MANIFEST).read_text())
+
+
+def write_manifest(index_dir: Path, manifest: dict) -> None:
+    (index_dir / MANIFEST).write_text(json.dumps(manifest))
+
+
+def execute(index_dir: Path, sql: str) -> None:
+    db = sqlite3.connect(index_dir / manifest_of(index_dir)["files"]["passages"])
+    db.execute(sql)
+    db.commit()
+    db.close()
+
+
+def problems(index_dir: Path) -> str:
+    return "\n".join(check_index(index_dir, MODEL).problems)
+
+
+def test_healthy_index_passes(presser_pipeline):
+    check = check_index(presser_pipeline.index_dir, MODEL)
+    assert check.ok, check.problems
+    assert check.leftovers == ()
+    assert check.manifest is not None and check.manifest["n_passages"] == 6
+
+
+def test_deleted_passage_row_is_reported(damaged: Path):
+    execute(damaged, "DELETE FROM passages WHERE row = 2")
+    found = problems(damaged)
+    assert "SQLite holds 5 passages but the manifest says n_passages=6" in found
+    assert "5 passages stored, manifest says 6" in found
+    assert "passage rows run 0..5; FAISS ids need 0..4" in found
+
+
+def test_rows_not_numbered_from_zero_are_reported(damaged: Path):
+    execute(damaged, "UPDATE passages SET row = row + 100 WHERE row = 5")
+    assert "passage rows run 0..105; FAISS ids need 0..5" in problems(damaged)
+
+
+def test_truncated_faiss_file_is_reported(damaged: Path):
+    path = damaged / manifest_of(damaged)["files"]["vectors"]
+    path.write_bytes(path.read_bytes()[:100])
+    assert f"vectors file {path.name} is unreadable" in problems(damaged)
+
+
+def test_missing_faiss_file_is_reported(damaged: Path):
+    path = damaged / manifest_of(damaged)["files"]["vectors"]
+    path.unlink()
+    assert f"vectors file {path.name} named by the manifest is missing" in problems(damaged)
+
+
+def test_edited_manifest_count_is_reported(damaged: Path):
+    manifest = manifest_of(damaged)
+    manifest["n_passages"] = 7
+    write_manifest(damaged, manifest)
+    found = problems(damaged)
+    assert "FAISS holds 6 vectors but the manifest says n_passages=7" in found
+    assert "SQLite holds 6 passages but the manifest says n_passages=7" in found
+
+
+def test_unreadable_manifest_is_reported(damaged: Path):
+    (damaged / MANIFEST).write_text('{"format": 1, "gener')
+    check = check_index(damaged, MODEL)
+    assert check.manifest is None and "unreadable" in check.problems[0]
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        (
+            "UPDATE passages SET line_start = 30, line_end = 31 WHERE row = 0",
+            "passage row 0 (presser-2025-01-01 lines 30-31): outside its document's lines 1-24",
+        ),
+        (
+            "UPDATE passages SET line_start = line_start + 1, line_end = line_end + 1 WHERE row = 1",
+            "its text is not the text of those lines",
+        ),
+        ("UPDATE passages SET doc = 'ghost' WHERE row = 3", "passage row 3 (ghost lines"),
+        ("DELETE FROM documents", "document 'presser-2025-01-01' is in the manifest but not in SQLite"),
+        ("DELETE FROM lines WHERE line = 17", "document 'presser-2025-01-01': 23 lines stored"),
+    ],
+    ids=["outside-document", "wrong-lines", "unknown-document", "document-row-gone", "line-gone"],
+)
+def test_passage_and_document_damage_is_reported(damaged: Path, damage: str, expected: str):
+    execute(damaged, damage)
+    assert expected in problems(damaged)
+
+
+def test_other_model_is_reported(presser_pipeline):
+    found = check_index(presser_pipeline.index_dir, "another-model").problems
+    assert any("another-model" in p for p in found)
+
+
+def test_leftover_generation_is_noted_not_failed(damaged: Path):
+    (damaged / "vectors-7.faiss").write_bytes(b"partial")
+    check = check_index(damaged, MODEL)
+    assert check.ok and check.leftovers == ("vectors-7.faiss",)
+
+
+def test_text_matches_lines_allows_labels_and_mid_line_cuts():
+    assert text_matches_lines("agreed.\nThat was", ["Jane: We agreed.", "That was all."])
+    assert not text_matches_lines("agreed.", ["Jane: We agreed.", "That was all."])
+    assert not text_matches_lines("disagreed.", ["Jane: We agreed."])
+    assert not text_matches_lines("", [""])
+
+
+def test_cli_check_passes_on_a_healthy_index(presser_pipeline, capsys, monkeypatch):
+    code = main(["info", "--check", "--index", str(presser_pipeline.index_dir), "--model", MODEL])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert json.loads(out)["n_passages"] == 6
+    assert err.strip() == "index check passed"
+
+
+def test_cli_check_fails_with_one_line_per_problem(damaged: Path, capsys):
+    execute(damaged, "DELETE FROM passages WHERE row = 2")
+    code = main(["info", "--check", "--index", str(damaged), "--model", MODEL])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert json.loads(out)["n_passages"] == 6  # the info JSON still prints, from the manifest
+    assert err.splitlines() == [f"error: {p}" for p in check_index(damaged, MODEL).problems]
+    assert len(err.splitlines()) == 3  # count, row gap, the document's count
