@@ -19,6 +19,7 @@ from typing import Any
 from embeddings.faiss_index import FaissIndex
 from rag.errors import IndexMismatchError
 from rag.store import MANIFEST, _sqlite_uri, check_compatible
+from rag.subtitles import visible_text
 
 # Past this many bad passages the rest are counted, not listed: one line each would bury the cause.
 MAX_LISTED = 20
@@ -180,7 +181,17 @@ def text_matches_lines(text: str, lines: list[str]) -> bool:
     return (
         bool(text.strip())
         and len(pieces) == len(lines)
-        and all(p in line for p, line in zip(pieces, lines, strict=True))
+        and all(_piece_in_line(p, line) for p, line in zip(pieces, lines, strict=True))
+    )
+
+
+def _piece_in_line(piece: str, line: str) -> bool:
+    """Inside the line as written, as subtitles show it (markup removed), or as JSON escapes it."""
+    return (
+        piece in line
+        or piece in visible_text(line)
+        or json.dumps(piece)[1:-1] in line
+        or json.dumps(piece, ensure_ascii=False)[1:-1] in line
     )
 
 

@@ -52,14 +52,15 @@ def _speaker_and_text(line: str) -> tuple[str, str]:
     return "", line
 
 
-def _clean(line: str) -> str:
+def visible_text(line: str) -> str:
+    """A subtitle line as a viewer shows it: markup tags removed, entities decoded."""
     return html.unescape(_MARKUP.sub("", line))
 
 
 def _cue_turn(text_lines: list[tuple[int, str]], start: float, end: float, previous: str) -> Turn:
     """A cue as a turn; a cue that names nobody continues the previous speaker."""
     named, first = _speaker_and_text(text_lines[0][1])
-    cleaned = [_clean(first), *(_clean(text) for _, text in text_lines[1:])]
+    cleaned = [visible_text(first), *(visible_text(text) for _, text in text_lines[1:])]
     return Turn(named or previous, named, text_lines[0][0], text_lines[-1][0], tuple(cleaned), start, end)
 
 

@@ -146,3 +146,15 @@ def test_cli_check_fails_with_one_line_per_problem(damaged: Path, capsys):
     assert json.loads(out)["n_passages"] == 6  # the info JSON still prints, from the manifest
     assert err.splitlines() == [f"error: {p}" for p in check_index(damaged, MODEL).problems]
     assert len(err.splitlines()) == 3  # count, row gap, the document's count
+
+
+def test_subtitle_and_speech_json_passages_check_clean(make_pipeline, tmp_path: Path):
+    """Their passage text is the line as shown (markup removed) or as JSON escapes it."""
+    srt = tmp_path / "styled.srt"
+    srt.write_text("1\n00:00:01,000 --> 00:00:03,000\n<i>JANE DOE:</i> We discussed <b>budgets</b> &amp; more.\n")
+    speech = tmp_path / "speech.json"
+    speech.write_text(json.dumps({"segments": [{"start": 0, "end": 2, "text": ' She said "no" to the café.'}]}, indent=1))
+    pipeline = make_pipeline()
+    assert pipeline.ingest([srt, speech]).failed == []
+    assert check_index(pipeline.index_dir, MODEL).problems == ()
+    assert not text_matches_lines("budgets and less", ["<i>JANE DOE:</i> We discussed <b>budgets</b> &amp; more."])
