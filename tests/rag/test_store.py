@@ -174,3 +174,11 @@ def test_reader_opening_while_another_ingest_switches_gets_the_new_generation(
     assert raced == ["vectors-1.faiss"]
     assert reader.documents() == ["hearing", "presser-2025-01-01"]
     assert len(reader.vectors) == reader.manifest["n_passages"] == len(reader.rows_matching())
+
+
+def test_the_index_holds_no_pickle(presser_pipeline):
+    """FAISS's own format, SQLite and JSON only: nothing that runs code when loaded."""
+    files = [p for p in presser_pipeline.index_dir.iterdir() if p.is_file()]
+    assert {p.suffix for p in files} <= {".faiss", ".sqlite", ".json", ".lock"}
+    for path in files:
+        assert not path.read_bytes()[:2].startswith(b"\x80"), f"{path.name} looks like a pickle"
