@@ -7,7 +7,8 @@
     └── IndexMismatchError      index built with another embedding model or format version
 
 An embedding model that cannot load raises embeddings' ModelNotAvailableError, which the
-edges (CLI, UI) show like these. Programmer mistakes raise the builtin ValueError/TypeError instead.
+edges (CLI, UI) show like these. The optional models' errors are RagErrors defined beside
+them: GeneratorNotAvailableError (rag.generative), RerankerNotAvailableError (rag.reranking). Programmer mistakes raise the builtin ValueError/TypeError instead.
 """
 
 from __future__ import annotations
