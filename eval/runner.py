@@ -103,8 +103,8 @@ def run_eval(pipeline: Pipeline, questions: Sequence[Question], *, show_progress
             outside its document or blank (checked for every question before any is asked).
     """
     validate_gold_lines(pipeline, questions)
-    # Load the model before the clock starts: latency is per question, not model start-up.
-    pipeline.embedder.embed_query("warm up")
+    # Load the models before the clock starts: latency is per question, not model start-up.
+    pipeline.warm_up()
     records = []
     for q in tqdm(questions, desc="eval", unit="q", disable=not show_progress, file=sys.stderr):
         result = pipeline.ask(q.question, history=list(q.history), doc=q.doc, k=EVAL_K)

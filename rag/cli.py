@@ -49,10 +49,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer with this local transformers chat model (folder, or hub id already cached); default: extractive",
     )
     generation.add_argument("--max-new-tokens", type=int, help="longest generated answer, in tokens (default 256)")
-    generation.add_argument(
+    models = argparse.ArgumentParser(add_help=False)
+    models.add_argument(
+        "--reranker",
+        metavar="MODEL",
+        help="reorder retrieved passages with this sentence-transformers cross-encoder "
+        "(folder, or hub id already cached); default: none",
+    )
+    models.add_argument(
         "--trust-remote-code",
         action="store_true",
-        help="let the model folder run its own Python code (only if trusted)",
+        help="let a model folder (--generator, --reranker) run its own Python code (only if trusted)",
     )
 
     parser = argparse.ArgumentParser(prog="rag", description="Ask questions about transcripts; answers cite the lines.")
@@ -69,17 +76,17 @@ def build_parser() -> argparse.ArgumentParser:
         choices=VECTOR_INDEX_CHOICES,
         help="FAISS index: exact (flat), approximate (hnsw), or auto: exact up to 100,000 passages (default auto)",
     )
-    p = sub.add_parser("search", parents=[common, filters], help="the passages closest to a query")
+    p = sub.add_parser("search", parents=[common, filters, models], help="the passages closest to a query")
     p.add_argument("query")
     p = sub.add_parser(
-        "ask", parents=[common, filters, generation], help="an answer quoting and citing the transcripts"
+        "ask", parents=[common, filters, generation, models], help="an answer quoting and citing the transcripts"
     )
     p.add_argument("question", nargs="?")
     p.add_argument(
         "--history", action="append", default=[], metavar="Q", help="an earlier question, oldest first; repeatable"
     )
     p.add_argument("--batch", type=Path, metavar="QUESTIONS.jsonl", help="answer every question of a question-set file")
-    p = sub.add_parser("serve", parents=[common, generation], help="the chat in the browser")
+    p = sub.add_parser("serve", parents=[common, generation, models], help="the chat in the browser")
     p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default 7860)")
     p.add_argument("--auth", metavar="USER:PASSWORD", help="require this login; needed for a non-loopback --host")
@@ -87,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-auth", action="store_true", help="serve a non-loopback --host without a login (you accept the risk)"
     )
     p.add_argument("--max-upload-mb", type=float, help="largest transcript the page accepts (default 20)")
-    p = sub.add_parser("eval", parents=[common, generation], help="score a question set: metrics, report, CI gates")
+    p = sub.add_parser(
+        "eval", parents=[common, generation, models], help="score a question set: metrics, report, CI gates"
+    )
     p.add_argument("questions", type=Path, metavar="QUESTIONS", help="question-set file (.jsonl, or .yaml list)")
     p.add_argument("--report", type=Path, metavar="DIR", help="write results.json, report.md and report.html here")
     p.add_argument(
@@ -129,6 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         vector_index=getattr(args, "vector_index", None),
         generator=getattr(args, "generator", None),
         max_new_tokens=getattr(args, "max_new_tokens", None),
+        reranker=getattr(args, "reranker", None),
         trust_remote_code=getattr(args, "trust_remote_code", None) or None,
     )
     try:
@@ -197,7 +207,7 @@ def cmd_serve(args: argparse.Namespace, pipeline: Pipeline) -> int:
             "or --no-auth if the network is trusted"
         )
     pipeline.reader()  # fail now, with a clear message, if there is no index
-    pipeline.embedder.embed_query("warm up")  # load the model now, not on the first question
+    pipeline.warm_up()  # load the models now, not on the first question; a bad reranker stops here
     notice = ""
     if settings.generator:
         from rag.generative import GeneratorNotAvailableError, TransformersGenerator

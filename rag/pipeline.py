@@ -24,6 +24,7 @@ from rag.errors import RagError
 from rag.followups import standalone_query
 from rag.ingest import IngestReport, find_files, prepare_updates
 from rag.records import AskResult, AskStep, Hit
+from rag.reranking import CrossEncoderReranker, Reranker
 from rag.retriever import Retriever
 from rag.settings import Settings
 from rag.sources import Source, source_for
@@ -43,10 +44,17 @@ logger = logging.getLogger(__name__)
 
 class Pipeline:
     def __init__(
-        self, settings: Settings, embedder: Embedder, answerer: Answerer, *, alternatives: Sequence[Answerer] = ()
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        answerer: Answerer,
+        *,
+        alternatives: Sequence[Answerer] = (),
+        reranker: Reranker | None = None,
     ) -> None:
-        """`answerer` answers by default; `alternatives` can be chosen per question by name."""
-        self.settings, self.embedder, self.answerer = settings, embedder, answerer
+        """`answerer` answers by default; `alternatives` can be chosen per question by name;
+        `reranker`, when given, reorders the retrieved candidates."""
+        self.settings, self.embedder, self.answerer, self.reranker = settings, embedder, answerer, reranker
         self.answerers = {a.name: a for a in (answerer, *alternatives)}
         self._reader: IndexReader | None = None
         self._reader_stamp: tuple[int, int] | None = None
@@ -112,6 +120,12 @@ class Pipeline:
         logger.info("ingest: %s", report.summary())
         return report
 
+    def warm_up(self) -> None:
+        """Load the models now rather than on the first question, so a bad one fails at start-up."""
+        self.embedder.embed_query("warm up")
+        if isinstance(self.reranker, CrossEncoderReranker):
+            self.reranker.load()
+
     def info(self) -> dict[str, Any]:
         reader = self.reader()
         return {"index_dir": str(self.index_dir), **reader.manifest}
@@ -120,7 +134,9 @@ class Pipeline:
     def search(
         self, query: str, *, k: int | None = None, doc: str | None = None, speaker: str | None = None
     ) -> list[Hit]:
-        retriever = Retriever(self.embedder, self.reader(), lexical_weight=self.settings.lexical_weight)
+        retriever = Retriever(
+            self.embedder, self.reader(), lexical_weight=self.settings.lexical_weight, reranker=self.reranker
+        )
         return retriever.search(query, k or self.settings.k, doc=doc, speaker=speaker)
 
     def ask(self, question: str, **options: Any) -> AskResult:
@@ -189,24 +205,31 @@ class Pipeline:
 
 
 def open_pipeline(settings: Settings) -> Pipeline:
-    """Build the real embedder and answerers for `settings`; models load on first use.
+    """Build the real embedder, answerers and reranker for `settings`; models load on first use.
 
     With settings.generator the generative answerer answers by default and the
-    extractive one stays available by name; without it, extractive alone.
+    extractive one stays available by name; without it, extractive alone. With
+    settings.reranker a cross-encoder reorders the retrieved candidates; without it, none.
     """
     embedder = SentenceTransformerEmbedder(settings.embedding_model)
     extractive = ExtractiveAnswerer(embedder, max_quotes=settings.max_quotes)
+    reranker = None
+    if settings.reranker:
+        reranker = CrossEncoderReranker(settings.reranker, trust_remote_code=settings.trust_remote_code)
     if not settings.generator:
-        return Pipeline(settings, embedder, extractive)
+        return Pipeline(settings, embedder, extractive, reranker=reranker)
     from rag.generative import GenerativeAnswerer, TransformersGenerator
 
     generator = TransformersGenerator(
         settings.generator, max_new_tokens=settings.max_new_tokens, trust_remote_code=settings.trust_remote_code
     )
-    return Pipeline(settings, embedder, GenerativeAnswerer(generator, embedder), alternatives=[extractive])
+    answerer = GenerativeAnswerer(generator, embedder)
+    return Pipeline(settings, embedder, answerer, alternatives=[extractive], reranker=reranker)
 
 
 def without_generator(pipeline: Pipeline) -> Pipeline:
     """The same pipeline answering extractively only: what serve falls back to when the model fails."""
     extractive = pipeline.answerers.get("extractive") or ExtractiveAnswerer(pipeline.embedder)
-    return Pipeline(replace(pipeline.settings, generator=None), pipeline.embedder, extractive)
+    return Pipeline(
+        replace(pipeline.settings, generator=None), pipeline.embedder, extractive, reranker=pipeline.reranker
+    )

@@ -16,6 +16,9 @@ passages, answerable questions (sample: 65, qmsum-val: 237):
 | 2.0 | 0.708 | 0.938 | 0.451 | 0.705 |
 
 Pooled over all 302 questions, 1.0 is best (hit@1 0.527, hit@5 0.755) and is plain RRF.
+
+With a reranker (optional, rag/reranking.py) the best max(20, 2k) fused candidates are
+reordered by it before the cut to k; it changes the order only, never the scores.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import numpy as np
 
 from embeddings.base import Embedder
 from rag.records import Hit
+from rag.reranking import Reranker
 from rag.store import IndexReader
 
 RRF_K = 60  # the usual reciprocal-rank constant: rank 1 scores 1/61, rank 10 1/70
@@ -44,9 +48,15 @@ def fuse(rankings: list[list[int]], weights: list[float], k: int) -> list[int]:
 class Retriever:
     # Candidates taken from each list before fusing, at least.
     MIN_CANDIDATES = 50
+    # Fused candidates a reranker reorders, at least (2k when larger): enough to lift a
+    # passage fusion ranked low, few enough for a CPU cross-encoder to score quickly.
+    MIN_RERANK_CANDIDATES = 20
 
-    def __init__(self, embedder: Embedder, reader: IndexReader, *, lexical_weight: float) -> None:
+    def __init__(
+        self, embedder: Embedder, reader: IndexReader, *, lexical_weight: float, reranker: Reranker | None = None
+    ) -> None:
         self.embedder, self.reader, self.lexical_weight = embedder, reader, lexical_weight
+        self.reranker = reranker
 
     def search(self, query: str, k: int, *, doc: str | None = None, speaker: str | None = None) -> list[Hit]:
         allowed = None
@@ -54,15 +64,17 @@ class Retriever:
             allowed = self.reader.rows_matching(doc=doc, speaker=speaker)
         xq = self.embedder.embed_query(query)
         n_candidates = max(self.MIN_CANDIDATES, 5 * k)
+        n_rows = k if self.reranker is None else max(self.MIN_RERANK_CANDIDATES, 2 * k)
         dense = self.reader.vectors.search(xq, n_candidates, allowed=allowed)
         if self.lexical_weight > 0:
             lexical = self.reader.lexical.search(query, n_candidates, allowed=allowed)
-            rows = fuse([[r for r, _ in dense], [r for r, _ in lexical]], [1.0, self.lexical_weight], k)
+            rows = fuse([[r for r, _ in dense], [r for r, _ in lexical]], [1.0, self.lexical_weight], n_rows)
         else:
-            rows = [r for r, _ in dense[:k]]
+            rows = [r for r, _ in dense[:n_rows]]
         cosines = dict(dense)
         missing = [r for r in rows if r not in cosines]
         if missing:
             cosines.update(zip(missing, (self.reader.vectors.rows(missing) @ xq.T).ravel().tolist(), strict=True))
         passages = self.reader.passages(rows)
-        return [Hit(p, float(np.float32(cosines[r]))) for p, r in zip(passages, rows, strict=True)]
+        hits = [Hit(p, float(np.float32(cosines[r]))) for p, r in zip(passages, rows, strict=True)]
+        return hits if self.reranker is None else self.reranker.rerank(query, hits)[:k]

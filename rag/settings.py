@@ -48,7 +48,10 @@ class Settings:
     # answerer; None keeps the extractive answerer alone.
     generator: str | None = None
     max_new_tokens: int = 256
-    trust_remote_code: bool = False  # run a model folder's own Python code: only if you trust it
+    # A sentence-transformers cross-encoder (folder or hub id in the local cache) that
+    # reorders the fused candidates (rag/reranking.py); None keeps fusion's order.
+    reranker: str | None = None
+    trust_remote_code: bool = False  # let a model folder (generator, reranker) run its own Python code: only if trusted
     host: str = "127.0.0.1"
     port: int = 7860
     max_file_mb: float = 50.0  # larger files are refused by ingest: no transcript is that big
@@ -85,7 +88,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Defaults overridden by RAG_INDEX, RAG_MODEL, RAG_K, RAG_MIN_SCORE, RAG_MAX_FILE_MB, RAG_MAX_UPLOAD_MB, RAG_UPLOADS, RAG_GENERATOR, RAG_VECTOR_INDEX, RAG_EXACT_MAX_PASSAGES."""
+        """Defaults overridden by RAG_INDEX, RAG_MODEL, RAG_K, RAG_MIN_SCORE, RAG_MAX_FILE_MB, RAG_MAX_UPLOAD_MB, RAG_UPLOADS, RAG_GENERATOR, RAG_RERANKER, RAG_VECTOR_INDEX, RAG_EXACT_MAX_PASSAGES."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {"index_dir": default_index_dir(env)}
         if env.get("RAG_MODEL"):
@@ -100,6 +103,8 @@ class Settings:
             values["max_upload_mb"] = float(env["RAG_MAX_UPLOAD_MB"])
         if env.get("RAG_GENERATOR"):
             values["generator"] = env["RAG_GENERATOR"]
+        if env.get("RAG_RERANKER"):
+            values["reranker"] = env["RAG_RERANKER"]
         if env.get("RAG_VECTOR_INDEX"):
             values["vector_index"] = env["RAG_VECTOR_INDEX"]
         if env.get("RAG_EXACT_MAX_PASSAGES"):

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-import rag.pipeline
 from rag.cli import main
 from rag.generative import GeneratorNotAvailableError, TransformersGenerator
 from rag.prompting import build_messages
@@ -17,16 +16,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory) -> Path:
     return build_tiny_chat_model(tmp_path_factory.mktemp("models") / "tiny-chat")
-
-
-@pytest.fixture
-def cli_index(monkeypatch, fake_embedder, presser: Path, tmp_path: Path) -> Path:
-    """`rag` wired as users run it (open_pipeline included), on the fake embedder to stay quick."""
-    monkeypatch.setattr(rag.pipeline, "SentenceTransformerEmbedder", lambda name: fake_embedder)
-    monkeypatch.setenv("RAG_MIN_SCORE", "0.1")
-    index = tmp_path / "index"
-    assert main(["ingest", str(presser), "--index", str(index)]) == 0
-    return index
 
 
 def test_the_model_streams_and_is_deterministic(tiny_model, presser_pipeline):
@@ -64,10 +53,8 @@ def test_a_missing_model_folder_is_one_clear_error(cli_index, capsys, tmp_path):
     assert err.startswith(f"error: {missing}: no such model folder") and err.count("\n") == 1
 
 
-def test_a_broken_model_folder_names_the_path(tmp_path):
-    broken = tmp_path / "broken"
-    broken.mkdir()
-    (broken / "config.json").write_text("{not json", encoding="utf-8")
+def test_a_broken_model_folder_names_the_path(broken_model_folder):
+    broken = broken_model_folder
     with pytest.raises(GeneratorNotAvailableError, match=f"{broken}: cannot load a chat model"):
         TransformersGenerator(str(broken)).load()
 
