@@ -21,9 +21,11 @@ from embeddings.base import Vectors
 _CORES = faiss.omp_get_max_threads()
 KINDS = ("flat", "hnsw")
 CHOICES = ("auto", *KINDS)
-# "auto" searches exactly up to this many vectors: about 10 ms a query on a 2-core laptop
-# (benchmarks/ann_recall.py, docs/benchmarks.md); above it, HNSW answers in about 1 ms.
-EXACT_MAX_PASSAGES = 100_000
+# "auto" searches exactly up to this many vectors. Exact search costs about 0.11 ms per
+# 1,000 vectors on one core (bandwidth-bound; benchmarks/ann_recall.py, docs/benchmarks.md),
+# so 20,000 keep it near 2 ms, well inside a 15 ms search beside the 9 ms query embedding;
+# above it, HNSW answers in about 1 ms at any size.
+EXACT_MAX_PASSAGES = 20_000
 
 
 @dataclass(frozen=True, slots=True)

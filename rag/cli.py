@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--vector-index",
         choices=VECTOR_INDEX_CHOICES,
-        help="FAISS index: exact (flat), approximate (hnsw), or auto: exact up to 100,000 passages (default auto)",
+        help="FAISS index: exact (flat), approximate (hnsw), or auto: exact up to 20,000 passages (default auto)",
     )
     p = sub.add_parser("search", parents=[common, filters], help="the passages closest to a query")
     p.add_argument("query")
