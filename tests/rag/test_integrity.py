@@ -153,7 +153,9 @@ def test_subtitle_and_speech_json_passages_check_clean(make_pipeline, tmp_path: 
     srt = tmp_path / "styled.srt"
     srt.write_text("1\n00:00:01,000 --> 00:00:03,000\n<i>JANE DOE:</i> We discussed <b>budgets</b> &amp; more.\n")
     speech = tmp_path / "speech.json"
-    speech.write_text(json.dumps({"segments": [{"start": 0, "end": 2, "text": ' She said "no" to the café.'}]}, indent=1))
+    speech.write_text(
+        json.dumps({"segments": [{"start": 0, "end": 2, "text": ' She said "no" to the café.'}]}, indent=1)
+    )
     pipeline = make_pipeline()
     assert pipeline.ingest([srt, speech]).failed == []
     assert check_index(pipeline.index_dir, MODEL).problems == ()
