@@ -110,6 +110,7 @@ class Pipeline:
                     self.index_dir,
                     model_name=self.embedder.model_name,
                     dim=self.embedder.dim,
+                    encoder=getattr(self.embedder, "encoder", None),  # information only; fakes have none
                     updates=updates,
                     rebuild=rebuild,
                     vector_index=self.settings.vector_index,
@@ -123,6 +124,10 @@ class Pipeline:
     def warm_up(self) -> None:
         """Load the models now rather than on the first question, so a bad one fails at start-up."""
         self.embedder.embed_query("warm up")
+        self.load_reranker()
+
+    def load_reranker(self) -> None:
+        """Load the configured cross-encoder now, if any; RerankerNotAvailableError if it cannot load."""
         if isinstance(self.reranker, CrossEncoderReranker):
             self.reranker.load()
 
@@ -211,7 +216,7 @@ def open_pipeline(settings: Settings) -> Pipeline:
     extractive one stays available by name; without it, extractive alone. With
     settings.reranker a cross-encoder reorders the retrieved candidates; without it, none.
     """
-    embedder = SentenceTransformerEmbedder(settings.embedding_model)
+    embedder = SentenceTransformerEmbedder(settings.embedding_model, encoder=settings.encoder)
     extractive = ExtractiveAnswerer(embedder, max_quotes=settings.max_quotes)
     reranker = None
     if settings.reranker:

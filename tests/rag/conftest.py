@@ -11,7 +11,7 @@ from rag.cli import main
 @pytest.fixture
 def cli_index(monkeypatch, fake_embedder, presser: Path, tmp_path: Path) -> Path:
     """`rag` wired as users run it (open_pipeline included), on the fake embedder to stay quick."""
-    monkeypatch.setattr(rag.pipeline, "SentenceTransformerEmbedder", lambda name: fake_embedder)
+    monkeypatch.setattr(rag.pipeline, "SentenceTransformerEmbedder", lambda name, **options: fake_embedder)
     monkeypatch.setenv("RAG_MIN_SCORE", "0.1")
     for name in ("RAG_GENERATOR", "RAG_RERANKER"):  # the tests choose the models
         monkeypatch.delenv(name, raising=False)
