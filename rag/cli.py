@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from embeddings.faiss_index import CHOICES as VECTOR_INDEX_CHOICES
 from embeddings.sentence_transformer import ModelNotAvailableError
 from rag.errors import RagError
 from rag.integrity import check_index
@@ -63,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--max-passage-tokens", type=int, help="longest passage, in the model's tokens (default 64)")
     p.add_argument("--max-file-mb", type=float, help="refuse files larger than this (default 50)")
+    p.add_argument(
+        "--vector-index",
+        choices=VECTOR_INDEX_CHOICES,
+        help="FAISS index: exact (flat), approximate (hnsw), or auto: exact up to 100,000 passages (default auto)",
+    )
     p = sub.add_parser("search", parents=[common, filters], help="the passages closest to a query")
     p.add_argument("query")
     p = sub.add_parser(
@@ -120,6 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=getattr(args, "port", None),
         max_upload_mb=getattr(args, "max_upload_mb", None),
         max_file_mb=getattr(args, "max_file_mb", None),
+        vector_index=getattr(args, "vector_index", None),
         generator=getattr(args, "generator", None),
         max_new_tokens=getattr(args, "max_new_tokens", None),
         trust_remote_code=getattr(args, "trust_remote_code", None) or None,

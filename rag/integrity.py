@@ -18,12 +18,11 @@ from typing import Any
 
 from embeddings.faiss_index import FaissIndex
 from rag.errors import IndexMismatchError
-from rag.store import MANIFEST, _sqlite_uri, check_compatible
+from rag.store import GENERATION_PREFIXES, MANIFEST, VOCABULARY, _sqlite_uri, check_compatible
 from rag.subtitles import visible_text
 
 # Past this many bad passages the rest are counted, not listed: one line each would bury the cause.
 MAX_LISTED = 20
-_GENERATION_PREFIXES = ("vectors-", "passages-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +53,7 @@ def check_index(index_dir: Path, model_name: str | None = None) -> IndexCheck:
             problems.append(str(exc))
     problems += _check_vectors(index_dir, manifest)
     problems += _check_store(index_dir, manifest)
+    problems += _check_lexical(index_dir, manifest)
     return IndexCheck(manifest, tuple(problems), tuple(leftover_files(index_dir, manifest)))
 
 
@@ -93,6 +93,22 @@ def _check_vectors(index_dir: Path, manifest: dict[str, Any]) -> list[str]:
     if index.dim != manifest["dim"]:
         problems.append(f"FAISS vectors have dimension {index.dim} but the manifest says dim={manifest['dim']}")
     return problems
+
+
+def _check_lexical(index_dir: Path, manifest: dict[str, Any]) -> list[str]:
+    """The saved BM25 index covers every passage (indexes from before it was saved have none)."""
+    name = manifest["files"].get("lexical")
+    if name is None:
+        return []
+    folder = index_dir / name
+    try:
+        n_docs = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))["num_docs"]
+        json.loads((folder / VOCABULARY).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError) as exc:
+        return [f"BM25 folder {name} named by the manifest is missing or unreadable: {exc}"]
+    if n_docs != manifest["n_passages"]:
+        return [f"BM25 index holds {n_docs} passages but the manifest says n_passages={manifest['n_passages']}"]
+    return []
 
 
 def _check_store(index_dir: Path, manifest: dict[str, Any]) -> list[str]:
@@ -201,5 +217,5 @@ def leftover_files(index_dir: Path, manifest: dict[str, Any]) -> list[str]:
     return sorted(
         p.name
         for p in index_dir.iterdir()
-        if (p.name.startswith(_GENERATION_PREFIXES) or p.name == f"{MANIFEST}.tmp") and p.name not in current
+        if (p.name.startswith(GENERATION_PREFIXES) or p.name == f"{MANIFEST}.tmp") and p.name not in current
     )

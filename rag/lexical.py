@@ -1,25 +1,54 @@
 """BM25 over passages (bm25s, Snowball stemming): the words a question shares with a line.
 
 Dense retrieval misses questions that hinge on one exact word ("Is Germany taking the
-lead?"); BM25 finds them. Built in memory from the SQLite passages when an index
-generation is opened, so it can never disagree with the stored passages.
+lead?"); BM25 finds them. Each ingest builds it from the generation's SQLite passages and
+saves it beside them (bm25s's own files: JSON and NumPy arrays read without pickle,
+memory-mapped), so opening an index of a million passages does not rebuild it.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from rag.text import join_spelled
 
+_PARAMS = "params.index.json"  # bm25s's name; holds num_docs
+
 
 class LexicalIndex:
     def __init__(self, texts: Sequence[str]) -> None:
-        self._texts = [join_spelled(t) for t in texts]
+        self._texts: list[str] | None = [join_spelled(t) for t in texts]
+        self._n = len(self._texts)
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        """An index saved by `save`; its arrays are memory-mapped, not read in."""
+        import bm25s
+
+        index = cls([])
+        index._texts = None
+        index._n = int(json.loads((folder / _PARAMS).read_text(encoding="utf-8"))["num_docs"])
+        if index._n:
+            _quiet_bm25s()
+            index.__dict__["_bm25"] = bm25s.BM25.load(str(folder), mmap=True, allow_pickle=False)
+        return index
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        if self._n:
+            self._bm25.save(str(folder), show_progress=False)
+        else:  # bm25s cannot index nothing; record the empty index in its own params file
+            (folder / _PARAMS).write_text(json.dumps({"num_docs": 0}), encoding="utf-8")
+
+    def __len__(self) -> int:
+        return self._n
 
     @cached_property
     def _stemmer(self) -> Any:
@@ -31,8 +60,9 @@ class LexicalIndex:
     def _bm25(self) -> Any:
         import bm25s
 
-        # bm25s sets its own logger to DEBUG, which would print through any root handler.
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        if self._texts is None:
+            raise AssertionError("a loaded LexicalIndex has its model already")  # pragma: no cover
+        _quiet_bm25s()
         model = bm25s.BM25()
         model.index(self._tokenize(self._texts), show_progress=False)
         return model
@@ -44,7 +74,7 @@ class LexicalIndex:
 
     def search(self, query: str, k: int, *, allowed: Sequence[int] | None = None) -> list[tuple[int, float]]:
         """Best k (row, BM25 score) with a positive score, best first."""
-        n = len(self._texts)
+        n = self._n
         tokens = self._tokenize([join_spelled(query)])
         if not n or not tokens[0]:
             return []
@@ -54,3 +84,8 @@ class LexicalIndex:
             mask[np.asarray(allowed, dtype=np.int64)] = 1.0
         rows, scores = self._bm25.retrieve(tokens, k=min(k, n), show_progress=False, weight_mask=mask)
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
+
+
+def _quiet_bm25s() -> None:
+    # bm25s sets its own logger to DEBUG, which would print through any root handler.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from embeddings.base import Embedder
+from embeddings.faiss_index import choose_spec
 from embeddings.sentence_transformer import SentenceTransformerEmbedder
 from rag.abstention import abstention_reason
 from rag.answering import Answerer, ExtractiveAnswerer, StreamingAnswerer, abstain
@@ -27,7 +28,15 @@ from rag.retriever import Retriever
 from rag.settings import Settings
 from rag.sources import Source, source_for
 from rag.speakers import named_speaker
-from rag.store import MANIFEST, IndexReader, check_compatible, ingest_lock, read_manifest, write_generation
+from rag.store import (
+    MANIFEST,
+    IndexReader,
+    check_compatible,
+    ingest_lock,
+    read_manifest,
+    vector_spec,
+    write_generation,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -85,13 +94,18 @@ class Pipeline:
                 max_bytes=int(self.settings.max_file_mb * 1_000_000),
                 show_progress=show_progress,
             )
-            if updates or rebuild or manifest is None:
+            # A changed --vector-index re-indexes the same passages even when no file changed.
+            n_passages = manifest["n_passages"] if manifest else 0
+            wanted = choose_spec(n_passages, self.settings.vector_index, exact_max=self.settings.exact_max_passages)
+            if updates or rebuild or manifest is None or vector_spec(manifest) != wanted:
                 manifest = write_generation(
                     self.index_dir,
                     model_name=self.embedder.model_name,
                     dim=self.embedder.dim,
                     updates=updates,
                     rebuild=rebuild,
+                    vector_index=self.settings.vector_index,
+                    exact_max_passages=self.settings.exact_max_passages,
                 )
         report.n_passages = manifest["n_passages"]
         report.elapsed_ms = (time.perf_counter() - started) * 1000

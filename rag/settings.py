@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from embeddings.faiss_index import CHOICES as VECTOR_INDEX_CHOICES
+from embeddings.faiss_index import EXACT_MAX_PASSAGES
 from embeddings.sentence_transformer import DEFAULT_MODEL
 
 
@@ -38,6 +40,10 @@ class Settings:
     # BM25 off. Chosen on the sample's and qmsum-val's questions (see rag/retriever.py).
     lexical_weight: float = 1.0
     max_quotes: int = 2  # sentences quoted in an extractive answer
+    # FAISS index: "auto" is exact up to exact_max_passages and HNSW above; every ingest
+    # chooses anew, so a corpus crossing the threshold is re-indexed (embeddings/faiss_index.py).
+    vector_index: str = "auto"
+    exact_max_passages: int = EXACT_MAX_PASSAGES
     # A transformers chat model (folder or hub id in the local cache) for the generative
     # answerer; None keeps the extractive answerer alone.
     generator: str | None = None
@@ -62,6 +68,12 @@ class Settings:
             raise ValueError(f"min_score is a cosine in [-1, 1], got {self.min_score}")
         if self.lexical_weight < 0:
             raise ValueError(f"lexical_weight must be >= 0, got {self.lexical_weight}")
+        if self.vector_index not in VECTOR_INDEX_CHOICES:
+            raise ValueError(
+                f"vector_index must be one of {', '.join(VECTOR_INDEX_CHOICES)}, got {self.vector_index!r}"
+            )
+        if self.exact_max_passages < 0:
+            raise ValueError(f"exact_max_passages must be >= 0, got {self.exact_max_passages}")
         if self.max_quotes <= 0:
             raise ValueError(f"max_quotes must be positive, got {self.max_quotes}")
         if self.max_new_tokens <= 0:
@@ -73,7 +85,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Defaults overridden by RAG_INDEX, RAG_MODEL, RAG_K, RAG_MIN_SCORE, RAG_MAX_FILE_MB, RAG_MAX_UPLOAD_MB, RAG_UPLOADS, RAG_GENERATOR."""
+        """Defaults overridden by RAG_INDEX, RAG_MODEL, RAG_K, RAG_MIN_SCORE, RAG_MAX_FILE_MB, RAG_MAX_UPLOAD_MB, RAG_UPLOADS, RAG_GENERATOR, RAG_VECTOR_INDEX, RAG_EXACT_MAX_PASSAGES."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {"index_dir": default_index_dir(env)}
         if env.get("RAG_MODEL"):
@@ -88,6 +100,10 @@ class Settings:
             values["max_upload_mb"] = float(env["RAG_MAX_UPLOAD_MB"])
         if env.get("RAG_GENERATOR"):
             values["generator"] = env["RAG_GENERATOR"]
+        if env.get("RAG_VECTOR_INDEX"):
+            values["vector_index"] = env["RAG_VECTOR_INDEX"]
+        if env.get("RAG_EXACT_MAX_PASSAGES"):
+            values["exact_max_passages"] = int(env["RAG_EXACT_MAX_PASSAGES"])
         if env.get("RAG_UPLOADS"):
             values["upload_dir"] = Path(env["RAG_UPLOADS"])
         return cls(**values)

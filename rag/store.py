@@ -1,11 +1,15 @@
-"""The index directory: manifest.json, a FAISS file and a SQLite passage store.
+"""The index directory: manifest.json, a FAISS file, a SQLite passage store and a BM25 folder.
 
-Every ingest writes a new *generation* of the FAISS and SQLite files beside the old ones,
+Every ingest writes a new *generation* of these files beside the old ones,
 then switches `manifest.json` to them with one atomic rename. A crash or kill at any
 moment leaves the manifest naming a complete, older generation, so the index always
 opens and reads the same as before the ingest or after it. Readers hold their files
 open, so a generation retired while they read stays readable until they close.
-No pickle: FAISS's own format, SQLite and JSON only.
+No pickle: FAISS's own format, SQLite, JSON and NumPy arrays read without it.
+
+The FAISS kind follows the corpus size at every ingest (exact search up to
+Settings.exact_max_passages, approximate above), so a corpus that grows past the
+threshold gets its approximate index with the ingest that takes it there.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -28,7 +33,7 @@ from urllib.parse import quote
 import numpy as np
 
 from embeddings.base import Vectors
-from embeddings.faiss_index import FaissIndex
+from embeddings.faiss_index import EXACT_MAX_PASSAGES, FaissIndex, IndexSpec, choose_spec
 from rag.errors import IndexMismatchError, IndexNotFoundError
 from rag.lexical import LexicalIndex
 from rag.records import Passage, Transcript
@@ -39,7 +44,9 @@ logger = logging.getLogger(__name__)
 FORMAT = 2  # 2: passages carry timestamps (time_start, time_end)
 MANIFEST = "manifest.json"
 _LOCK = ".ingest.lock"
-_GENERATION_FILE = re.compile(r"(?:vectors|passages)-(\d+)\.(?:faiss|sqlite)")
+_GENERATION_FILE = re.compile(r"(?:vectors-(\d+)\.faiss|passages-(\d+)\.sqlite|lexical-(\d+))")
+GENERATION_PREFIXES = ("vectors-", "passages-", "lexical-")
+VOCABULARY = "vocabulary.json"  # in the lexical folder: every term the corpus mentions
 
 _SCHEMA = """
 CREATE TABLE documents (doc TEXT PRIMARY KEY, source TEXT, sha256 TEXT, title TEXT, date TEXT, n_lines INTEGER);
@@ -107,23 +114,39 @@ def ingest_lock(index_dir: Path) -> Iterator[None]:
 
 
 def write_generation(
-    index_dir: Path, *, model_name: str, dim: int, updates: Sequence[DocumentUpdate], rebuild: bool = False
+    index_dir: Path,
+    *,
+    model_name: str,
+    dim: int,
+    updates: Sequence[DocumentUpdate],
+    rebuild: bool = False,
+    vector_index: str = "auto",
+    exact_max_passages: int = EXACT_MAX_PASSAGES,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write a new generation holding the old documents not in `updates`, plus `updates`.
 
-    Returns the new manifest. Call under `ingest_lock`.
+    `vector_index` is "auto", "flat" or "hnsw" (embeddings/faiss_index.py choose_spec);
+    `extra` adds keys to the manifest. Returns the new manifest. Call under `ingest_lock`.
     """
     old = None if rebuild else read_manifest(index_dir)
     generation = _next_generation(index_dir)
-    names = {"vectors": f"vectors-{generation}.faiss", "passages": f"passages-{generation}.sqlite"}
+    names = {
+        "vectors": f"vectors-{generation}.faiss",
+        "passages": f"passages-{generation}.sqlite",
+        "lexical": f"lexical-{generation}",
+    }
 
     replaced = {u.transcript.doc for u in updates}
     db = sqlite3.connect(_sqlite_uri(index_dir / names["passages"], "rwc"), uri=True)
     db.executescript(_SCHEMA)
-    index = FaissIndex(dim)
     documents: dict[str, Any] = {}
+    kept_rows: list[int] = []
     if old:
-        documents = _copy_kept(db, index, index_dir, old, replaced)
+        documents, kept_rows = _copy_kept(db, index_dir, old, replaced)
+    n_passages = len(kept_rows) + sum(len(u.passages) for u in updates)
+    spec = choose_spec(n_passages, vector_index, exact_max=exact_max_passages)
+    index = _vector_index(index_dir, old, kept_rows, spec, dim)
     for update in updates:
         _insert_document(db, update, first_row=len(index))
         index.add(update.vectors)
@@ -134,6 +157,7 @@ def write_generation(
             "n_lines": len(update.transcript.lines),
         }
     db.commit()
+    _write_lexical(db, index_dir / names["lexical"])
     db.close()
     index.save(index_dir / names["vectors"])
     for name in names.values():
@@ -144,7 +168,9 @@ def write_generation(
         "generation": generation,
         "embedding_model": model_name,
         "dim": dim,
-        "index_type": "flat-ip",
+        "index_type": spec.kind,
+        "vector_index": spec.as_dict(),
+        **(extra or {}),
         "n_documents": len(documents),
         "n_passages": len(index),
         "files": names,
@@ -161,18 +187,22 @@ def _next_generation(index_dir: Path) -> int:
     Not the manifest's generation + 1: a --rebuild ignores the manifest, and restarting at 1
     once overwrote the very files the manifest still named, losing the index if killed.
     """
-    numbers = [int(m[1]) for p in index_dir.iterdir() if (m := _GENERATION_FILE.fullmatch(p.name))]
+    numbers = [
+        int(next(g for g in m.groups() if g)) for p in index_dir.iterdir() if (m := _GENERATION_FILE.fullmatch(p.name))
+    ]
     return max(numbers, default=0) + 1
 
 
 def _copy_kept(
-    db: sqlite3.Connection, index: FaissIndex, index_dir: Path, old: dict[str, Any], replaced: set[str]
-) -> dict[str, Any]:
-    """Carry over every document of the old generation that this ingest does not replace."""
+    db: sqlite3.Connection, index_dir: Path, old: dict[str, Any], replaced: set[str]
+) -> tuple[dict[str, Any], list[int]]:
+    """Carry over every document of the old generation that this ingest does not replace.
+
+    Returns their manifest entries and their old row ids, in their new row order.
+    """
     kept = {doc: meta for doc, meta in old["documents"].items() if doc not in replaced}
     if not kept:
-        return {}
-    old_vectors = FaissIndex.load(index_dir / old["files"]["vectors"]).vectors()
+        return {}, []
     db.execute("ATTACH DATABASE ? AS old", (_sqlite_uri(index_dir / old["files"]["passages"], "ro"),))
     marks = ",".join("?" * len(kept))
     docs = list(kept)
@@ -185,9 +215,51 @@ def _copy_kept(
     db.executemany(_INSERT_PASSAGE, [(i, *r[1:]) for i, r in enumerate(carried)])
     db.commit()
     db.execute("DETACH DATABASE old")
-    old_rows = [r[0] for r in carried]
-    index.add(old_vectors[np.asarray(old_rows, dtype=np.int64)])
-    return kept
+    return kept, [r[0] for r in carried]
+
+
+def _vector_index(
+    index_dir: Path, old: dict[str, Any] | None, kept_rows: list[int], spec: IndexSpec, dim: int
+) -> FaissIndex:
+    """The new generation's FAISS index, holding the kept rows' vectors.
+
+    When every old row is kept in order and the kind stays the same, the old index is
+    extended rather than rebuilt: adding a transcript to a million-passage HNSW index
+    takes seconds, not the minutes of building the graph anew.
+    """
+    if not kept_rows or old is None:
+        return FaissIndex(dim, spec=spec)
+    old_index = FaissIndex.load(index_dir / old["files"]["vectors"], vector_spec(old))
+    if old_index.spec == spec and kept_rows == list(range(len(old_index))):
+        return old_index
+    index = FaissIndex(dim, spec=spec)
+    rows = np.asarray(kept_rows, dtype=np.int64)
+    for start in range(0, len(rows), 65_536):  # bounded copies: a million rows is 1.5 GB of vectors
+        index.add(old_index.vectors()[rows[start : start + 65_536]])
+    return index
+
+
+def vector_spec(manifest: dict[str, Any]) -> IndexSpec:
+    """The FAISS index a manifest records; indexes from before the choice were all flat."""
+    return IndexSpec.from_dict(manifest.get("vector_index", {"kind": "flat"}))
+
+
+def _write_lexical(db: sqlite3.Connection, folder: Path) -> None:
+    """BM25 over every passage (speaker and text, rows in FAISS order) and the corpus vocabulary."""
+    rows = db.execute("SELECT speaker || ': ' || text FROM passages ORDER BY row").fetchall()
+    LexicalIndex([text for (text,) in rows]).save(folder)
+    (folder / VOCABULARY).write_text(json.dumps(sorted(_vocabulary(db)), ensure_ascii=False), encoding="utf-8")
+    for path in folder.iterdir():
+        _fsync(path)
+
+
+def _vocabulary(db: sqlite3.Connection) -> frozenset[str]:
+    """Every `term` of the passages, speakers, labels and titles: what the corpus mentions."""
+    texts = db.execute(
+        "SELECT text FROM passages UNION ALL SELECT speaker || ' ' || label FROM turns "
+        "UNION ALL SELECT title FROM documents"
+    )
+    return frozenset(term(w) for (text,) in texts for w in [*words(text), *spelled_acronyms(text)])
 
 
 def _insert_document(db: sqlite3.Connection, update: DocumentUpdate, first_row: int) -> None:
@@ -230,8 +302,11 @@ def _replace_manifest(index_dir: Path, manifest: dict[str, Any]) -> None:
 
 def _remove_unreferenced(index_dir: Path, keep: set[str]) -> None:
     for path in index_dir.iterdir():
-        if path.name.startswith(("vectors-", "passages-")) and path.name not in keep:
-            path.unlink(missing_ok=True)
+        if path.name.startswith(GENERATION_PREFIXES) and path.name not in keep:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
 class IndexReader:
@@ -239,10 +314,14 @@ class IndexReader:
 
     def __init__(self, index_dir: Path, manifest: dict[str, Any]) -> None:
         self.index_dir, self.manifest = index_dir, manifest
-        self.vectors = FaissIndex.load(index_dir / manifest["files"]["vectors"])
+        self.vectors = FaissIndex.load(index_dir / manifest["files"]["vectors"], vector_spec(manifest))
         uri = _sqlite_uri(index_dir / manifest["files"]["passages"], "ro")
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._lock = threading.Lock()
+        folder = self._lexical_folder
+        if folder is not None:  # opened now: mapped files stay readable if a later ingest removes them
+            self.__dict__["lexical"] = LexicalIndex.load(folder)
+            self.__dict__["vocabulary"] = frozenset(json.loads((folder / VOCABULARY).read_text(encoding="utf-8")))
 
     @classmethod
     def open(cls, index_dir: Path, model_name: str) -> IndexReader:
@@ -254,7 +333,7 @@ class IndexReader:
         check_compatible(manifest, index_dir, model_name)
         try:
             return cls(index_dir, manifest)
-        except (RuntimeError, sqlite3.OperationalError):  # what FAISS and SQLite raise for a missing file
+        except (RuntimeError, sqlite3.OperationalError, FileNotFoundError):  # FAISS, SQLite, BM25: a file is gone
             if read_manifest(index_dir) == manifest:
                 raise
         # Another process switched the manifest and removed the generation just read: open its successor.
@@ -283,17 +362,28 @@ class IndexReader:
         sql, args = "SELECT row FROM passages WHERE 1=1", list[str]()
         if doc is not None:
             sql, args = sql + " AND doc = ?", [*args, doc]
-        if speaker is not None:
-            sql, args = sql + " AND instr(lower(speaker), lower(?)) > 0", [*args, speaker]
-        return [r for (r,) in self._query(sql, args)]
+        if speaker is not None:  # matched among the few speaker names, then looked up by SQLite's index
+            names = [s for s in self.speakers(doc) if speaker.lower() in s.lower()]
+            sql, args = sql + f" AND speaker IN ({','.join('?' * len(names))})", [*args, *names]
+        return [r for (r,) in self._query(sql + " ORDER BY row", args)]
 
     def documents(self) -> list[str]:
         return [d for (d,) in self._query("SELECT doc FROM documents ORDER BY doc")]
 
     def speakers(self, doc: str | None = None) -> list[str]:
-        if doc is None:
-            return [s for (s,) in self._query("SELECT DISTINCT speaker FROM turns ORDER BY speaker")]
-        return [s for (s,) in self._query("SELECT DISTINCT speaker FROM turns WHERE doc = ? ORDER BY speaker", [doc])]
+        """Speakers of every turn (of `doc`), sorted; asked once a question, so kept."""
+        return (
+            list(self._speakers.get(doc, ()))
+            if doc is not None
+            else sorted({s for v in self._speakers.values() for s in v})
+        )
+
+    @cached_property
+    def _speakers(self) -> dict[str, tuple[str, ...]]:
+        by_doc: dict[str, set[str]] = {}
+        for doc, speaker in self._query("SELECT DISTINCT doc, speaker FROM turns"):
+            by_doc.setdefault(doc, set()).add(speaker)
+        return {doc: tuple(sorted(names)) for doc, names in by_doc.items()}
 
     def lines(self, doc: str, line_start: int = 1, line_end: int | None = None) -> list[str]:
         """Text of a document's lines line_start..line_end (1-based, inclusive)."""
@@ -317,15 +407,22 @@ class IndexReader:
 
     @cached_property
     def lexical(self) -> LexicalIndex:
-        """BM25 over every passage (speaker and text), rows in FAISS order."""
+        """BM25 over every passage (speaker and text), rows in FAISS order.
+
+        Read at open from the generation's folder; built here only for indexes written
+        before the ingest saved it.
+        """
         rows = self._query("SELECT speaker || ': ' || text FROM passages ORDER BY row")
         return LexicalIndex([text for (text,) in rows])
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:
-        """Every `term` of the passages, speakers, labels and titles: what the corpus mentions."""
-        texts = self._query(
-            "SELECT text FROM passages UNION ALL SELECT speaker || ' ' || label FROM turns "
-            "UNION ALL SELECT title FROM documents"
-        )
-        return frozenset(term(w) for (text,) in texts for w in [*words(text), *spelled_acronyms(text)])
+        """Every `term` of the passages, speakers, labels and titles (read at open, like `lexical`)."""
+        with self._lock:
+            return _vocabulary(self._db)
+
+    @property
+    def _lexical_folder(self) -> Path | None:
+        """The generation's saved BM25 folder; None for indexes written before it was saved."""
+        name = self.manifest["files"].get("lexical")
+        return self.index_dir / name if name else None

@@ -12,7 +12,13 @@ def cli(monkeypatch, make_pipeline, tmp_path: Path):
     """`main` wired to a pipeline on fakes; returns the index directory it uses."""
 
     def open_fake(settings):
-        return make_pipeline(index_dir=settings.index_dir, k=settings.k, host=settings.host, port=settings.port)
+        return make_pipeline(
+            index_dir=settings.index_dir,
+            k=settings.k,
+            host=settings.host,
+            port=settings.port,
+            vector_index=settings.vector_index,
+        )
 
     monkeypatch.setattr(rag.cli, "open_pipeline", open_fake)
     monkeypatch.delenv("RAG_INDEX", raising=False)
@@ -76,6 +82,15 @@ def test_info_prints_the_manifest(cli, presser: Path, capsys):
     assert main(["info", "--index", str(cli)]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["n_passages"] == 6 and "presser-2025-01-01" in info["documents"]
+
+
+def test_ingest_chooses_the_vector_index(cli, presser: Path, capsys):
+    assert main(["ingest", str(presser), "--index", str(cli), "--vector-index", "hnsw"]) == 0
+    main(["info", "--index", str(cli)])
+    assert json.loads(capsys.readouterr().out)["vector_index"]["kind"] == "hnsw"
+    with pytest.raises(SystemExit):
+        main(["ingest", str(presser), "--index", str(cli), "--vector-index", "ivf"])
+    assert "argument --vector-index: invalid choice: 'ivf'" in capsys.readouterr().err
 
 
 def test_serve_refuses_an_open_host_without_auth(cli, presser: Path, capsys):

@@ -119,8 +119,18 @@ def test_other_model_is_reported(presser_pipeline):
 
 def test_leftover_generation_is_noted_not_failed(damaged: Path):
     (damaged / "vectors-7.faiss").write_bytes(b"partial")
+    (damaged / "lexical-7").mkdir()
     check = check_index(damaged, MODEL)
-    assert check.ok and check.leftovers == ("vectors-7.faiss",)
+    assert check.ok and check.leftovers == ("lexical-7", "vectors-7.faiss")
+
+
+def test_missing_or_stale_bm25_folder_is_reported(damaged: Path):
+    folder = damaged / manifest_of(damaged)["files"]["lexical"]
+    params = json.loads((folder / "params.index.json").read_text())
+    (folder / "params.index.json").write_text(json.dumps({**params, "num_docs": 5}))
+    assert "BM25 index holds 5 passages but the manifest says n_passages=6" in problems(damaged)
+    shutil.rmtree(folder)
+    assert "BM25 folder lexical-1 named by the manifest is missing" in problems(damaged)
 
 
 def test_text_matches_lines_allows_labels_and_mid_line_cuts():
@@ -153,7 +163,9 @@ def test_subtitle_and_speech_json_passages_check_clean(make_pipeline, tmp_path: 
     srt = tmp_path / "styled.srt"
     srt.write_text("1\n00:00:01,000 --> 00:00:03,000\n<i>JANE DOE:</i> We discussed <b>budgets</b> &amp; more.\n")
     speech = tmp_path / "speech.json"
-    speech.write_text(json.dumps({"segments": [{"start": 0, "end": 2, "text": ' She said "no" to the café.'}]}, indent=1))
+    speech.write_text(
+        json.dumps({"segments": [{"start": 0, "end": 2, "text": ' She said "no" to the café.'}]}, indent=1)
+    )
     pipeline = make_pipeline()
     assert pipeline.ingest([srt, speech]).failed == []
     assert check_index(pipeline.index_dir, MODEL).problems == ()

@@ -110,6 +110,10 @@ def test_settings_validate_their_values():
     settings = Settings.from_env(env)
     assert (str(settings.index_dir), settings.k) == ("/tmp/x", 7)
     assert Settings.from_env({"XDG_DATA_HOME": "/d"}).index_dir == Path("/d/transcript-qa/index")
+    env = {"RAG_VECTOR_INDEX": "hnsw", "RAG_EXACT_MAX_PASSAGES": "5000"}
+    assert (Settings.from_env(env).vector_index, Settings.from_env(env).exact_max_passages) == ("hnsw", 5000)
+    with pytest.raises(ValueError, match="vector_index must be one of auto, flat, hnsw, got 'ivf'"):
+        Settings(vector_index="ivf")
 
 
 def test_answerers_are_chosen_by_name(presser_pipeline, fake_embedder):

@@ -1,6 +1,8 @@
 import json
 from pathlib import Path
 
+import bm25s
+import numpy as np
 import pytest
 
 import rag.store
@@ -10,6 +12,7 @@ from rag.integrity import check_index
 from rag.pipeline import Pipeline
 from rag.settings import Settings
 from rag.store import MANIFEST, IndexReader
+from rag.text import term
 from tests.fakes import BagOfWordsEmbedder
 
 OTHER = "Moderator\nWelcome to the fisheries hearing.\n\nDr Ann Lee, Marine Biologist\nCod stocks fell by a third since 2010.\n"
@@ -65,8 +68,10 @@ def test_changed_file_replaces_its_passages_and_keeps_others(presser_pipeline, p
 def test_old_generation_files_are_removed(presser_pipeline, presser: Path):
     presser.write_text(presser.read_text() + "\nAli Kaya (Daily News)\nThank you.\n")
     presser_pipeline.ingest([presser])
-    names = sorted(p.name for p in presser_pipeline.index_dir.iterdir() if p.name.startswith(("vectors", "passages")))
-    assert names == ["passages-2.sqlite", "vectors-2.faiss"]
+    names = sorted(
+        p.name for p in presser_pipeline.index_dir.iterdir() if p.name.startswith(rag.store.GENERATION_PREFIXES)
+    )
+    assert names == ["lexical-2", "passages-2.sqlite", "vectors-2.faiss"]
 
 
 def test_crash_during_ingest_leaves_previous_index_intact(presser_pipeline, presser: Path, monkeypatch):
@@ -163,11 +168,11 @@ def test_reader_opening_while_another_ingest_switches_gets_the_new_generation(
     load = rag.store.FaissIndex.load
     raced = []
 
-    def load_after_a_switch(path: Path):
+    def load_after_a_switch(path: Path, spec=None):
         if not raced:
             raced.append(path.name)
             writer.ingest([other])  # removes `path`'s generation once its manifest is live
-        return load(path)
+        return load(path, spec)
 
     monkeypatch.setattr(rag.store.FaissIndex, "load", load_after_a_switch)
     reader = make_reopened(presser_pipeline).reader()
@@ -177,8 +182,89 @@ def test_reader_opening_while_another_ingest_switches_gets_the_new_generation(
 
 
 def test_the_index_holds_no_pickle(presser_pipeline):
-    """FAISS's own format, SQLite and JSON only: nothing that runs code when loaded."""
-    files = [p for p in presser_pipeline.index_dir.iterdir() if p.is_file()]
-    assert {p.suffix for p in files} <= {".faiss", ".sqlite", ".json", ".lock"}
+    """FAISS's own format, SQLite, JSON and plain NumPy arrays only: nothing that runs code when loaded."""
+    files = [p for p in presser_pipeline.index_dir.rglob("*") if p.is_file()]
+    assert {p.suffix for p in files} == {".faiss", ".sqlite", ".json", ".lock", ".npy"}
     for path in files:
         assert not path.read_bytes()[:2].startswith(b"\x80"), f"{path.name} looks like a pickle"
+        if path.suffix == ".npy":
+            assert np.load(path, allow_pickle=False).dtype != object
+
+
+def ingest_hearing(pipeline: Pipeline, tmp_path: Path) -> None:
+    other = tmp_path / "hearing.txt"
+    other.write_text(OTHER, encoding="utf-8")
+    pipeline.ingest([other])
+
+
+def test_corpus_crossing_the_threshold_gets_an_approximate_index(make_pipeline, presser: Path, tmp_path: Path):
+    pipeline = make_pipeline(exact_max_passages=6)
+    pipeline.ingest([presser])
+    assert pipeline.reader().manifest["vector_index"] == {"kind": "flat"}
+    exact = snapshot(pipeline, "cod stocks training")
+    ingest_hearing(pipeline, tmp_path)  # 6 + 2 passages: over the threshold
+    manifest = pipeline.reader().manifest
+    assert manifest["vector_index"]["kind"] == manifest["index_type"] == "hnsw"
+    assert manifest["vector_index"]["ef_search"] >= 10
+    assert pipeline.reader().vectors.spec.kind == "hnsw"
+    assert [pid for pid, _ in snapshot(pipeline, "cod stocks training")][:1] == ["hearing:5-5#0"]
+    assert check_index(pipeline.index_dir, "fake-bag-of-words").ok
+    presser_only = [hit for hit in snapshot(pipeline, "cod stocks training") if hit[0].startswith("presser")]
+    assert presser_only == exact[: len(presser_only)]
+
+
+def test_changing_the_index_kind_reindexes_without_changed_files(presser_pipeline, presser: Path, make_pipeline):
+    before = snapshot(presser_pipeline)
+    hnsw = make_pipeline(vector_index="hnsw")
+    report = hnsw.ingest([presser])
+    assert report.unchanged == ["presser-2025-01-01"]
+    assert hnsw.reader().manifest["vector_index"]["kind"] == "hnsw"
+    assert snapshot(hnsw) == before
+    assert make_pipeline().ingest([presser]).unchanged == ["presser-2025-01-01"]  # auto: back to exact
+    assert make_reopened(presser_pipeline).reader().manifest["vector_index"] == {"kind": "flat"}
+
+
+def test_adding_to_an_approximate_index_extends_it(make_pipeline, presser: Path, tmp_path: Path, monkeypatch):
+    pipeline = make_pipeline(vector_index="hnsw")
+    pipeline.ingest([presser])
+    built = []
+    monkeypatch.setattr(rag.store.FaissIndex, "__init__", record_calls(rag.store.FaissIndex.__init__, built))
+    ingest_hearing(pipeline, tmp_path)
+    assert len(built) == 1  # the old index, loaded and extended; no new one built
+    assert pipeline.search("cod stocks", k=1)[0].passage.doc == "hearing"
+    assert check_index(pipeline.index_dir, "fake-bag-of-words").ok
+
+
+def record_calls(function, calls: list):
+    def wrapper(*args, **kwargs):
+        calls.append(args[1:])
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+def test_bm25_is_saved_with_the_generation_not_rebuilt_at_open(presser_pipeline, monkeypatch):
+    built = []
+    monkeypatch.setattr(bm25s.BM25, "index", lambda *args, **kwargs: built.append(args))
+    reader = make_reopened(presser_pipeline).reader()
+    assert len(reader.lexical) == 6 and term("budget") in reader.vocabulary
+    assert reader.lexical.search("training budget", 1)
+    assert not built
+
+
+def test_index_from_before_bm25_was_saved_still_opens(presser_pipeline):
+    before = snapshot(presser_pipeline)
+    manifest = json.loads((presser_pipeline.index_dir / MANIFEST).read_text())
+    del manifest["files"]["lexical"], manifest["vector_index"]
+    (presser_pipeline.index_dir / MANIFEST).write_text(json.dumps(manifest))
+    reopened = make_reopened(presser_pipeline)
+    assert snapshot(reopened) == before
+    assert term("budget") in reopened.reader().vocabulary
+
+
+def test_a_leftover_bm25_folder_is_never_written_over(presser_pipeline, presser: Path):
+    (presser_pipeline.index_dir / "lexical-5").mkdir()
+    presser.write_text(presser.read_text().replace("March", "April"))
+    presser_pipeline.ingest([presser])
+    assert presser_pipeline.reader().manifest["generation"] == 6
+    assert not (presser_pipeline.index_dir / "lexical-5").exists()
