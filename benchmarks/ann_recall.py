@@ -7,8 +7,8 @@ transcript passages, and beyond them vectors derived by noise around real ones (
 method and sigma are in that module's docstring). Queries are the real questions of the
 sample's and qmsum-val's question sets, embedded with the project's embedder. Ground truth
 is IndexFlatIP's top 10; recall@10 is the share of it an index returns, averaged over the
-questions. Latency is one question at a time, as `rag search` asks, with FAISS's default
-threads; the median of `--repeats` passes over all questions. Size is the serialised index.
+questions. Latency is one question at a time, as `rag search` asks, with FAISS on one
+thread (builds use all cores); the median of `--repeats` passes over all questions. Size is the serialised index.
 
 The summary names, per corpus size, the cheapest configuration with recall@10 >= 0.95,
 and the corpus size at which exact search passes EXACT_LIMIT_MS (a line fitted through the
@@ -70,8 +70,19 @@ def index_mb(index: faiss.Index) -> float:
 
 def measure(index: faiss.Index, xq: Vectors, truth: np.ndarray, repeats: int) -> dict[str, Any]:
     _, found = index.search(xq, K)
-    lat = percentiles(search_latencies_ms(lambda q: index.search(q, K), xq, repeats))
+    lat = percentiles(one_thread_latencies_ms(lambda q: index.search(q, K), xq, repeats))
     return {"recall_at_10": round(recall_at_k(found, truth), 4), "latency_ms": lat}
+
+
+def one_thread_latencies_ms(search: Callable[[np.ndarray], Any], xq: Vectors, repeats: int) -> list[float]:
+    """Latencies with FAISS on one thread: a single query gains nothing from a second one,
+    and on a busy machine OpenMP's wait for a descheduled peer added tens of ms to a 1 ms search."""
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        return search_latencies_ms(search, xq, repeats)
+    finally:
+        faiss.omp_set_num_threads(threads)
 
 
 def run_size(xb: Vectors, xq: Vectors, *, repeats: int, hnsw: Sequence[tuple[int, int]], report: Callable) -> dict:
@@ -82,7 +93,7 @@ def run_size(xb: Vectors, xq: Vectors, *, repeats: int, hnsw: Sequence[tuple[int
     build_s = time.perf_counter() - started
     _, truth = flat.search(xq, K)
     exact = {"build_s": round(build_s, 2), "index_mb": round(n * dim * 4 / 1e6, 1)}
-    exact["latency_ms"] = percentiles(search_latencies_ms(lambda q: flat.search(q, K), xq, repeats))
+    exact["latency_ms"] = percentiles(one_thread_latencies_ms(lambda q: flat.search(q, K), xq, repeats))
     result: dict[str, Any] = {"n": n, "exact": exact, "hnsw": [], "ivf": []}
     report(result)
     for m, ef_construction in hnsw:
@@ -204,7 +215,12 @@ def main(argv: Sequence[str] | None = None, *, embedder: Embedder | None = None)
     questions = corpus.load_question_texts()
     xq = embed_questions(questions, embedder, corpus.cache_dir())
     figures: dict[str, Any] = {"machine": machine(), "n_real": n_real, "sigma": round(sigma, 5)}
-    figures |= {"n_queries": len(xq), "faiss_threads": faiss.omp_get_max_threads(), "sizes": []}
+    figures |= {
+        "n_queries": len(xq),
+        "faiss_build_threads": faiss.omp_get_max_threads(),
+        "faiss_search_threads": 1,
+        "sizes": [],
+    }
 
     def report(partial: dict[str, Any]) -> None:
         done = [r for r in figures["sizes"] if r["n"] != partial["n"]]

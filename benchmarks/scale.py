@@ -1,7 +1,7 @@
 """`search` and `ask` latency and memory at 1k to 1M passages; prints figures, writes JSON.
 
     .venv/bin/python -m benchmarks.scale --out out/bench/scale.json [--sizes 1000,10000,100000,1000000]
-        [--kinds flat] [--repeats 2] [--quick]
+        [--kinds flat,hnsw] [--repeats 2] [--quick]
 
 Each index is written straight from vectors (benchmarks/corpus.py: cached real
 embeddings, then vectors derived from them) with rag.store.write_generation, as `rag
@@ -18,8 +18,9 @@ Memory is the process's resident set after opening the index and answering a fir
 question (BM25 and the vocabulary are built lazily on it), less the resident set with the
 model loaded and nothing opened; it is compared with the bytes of the vectors plus the
 passage text. Building and measuring run in separate processes, one per size, so their
-memory does not mix. `--kinds` takes the FAISS index kinds to compare ("flat" is exact
-IndexFlatIP); other kinds need a build of the library that can write them.
+memory does not mix. `--kinds` takes the FAISS index kinds to compare (Settings.vector_index:
+"flat" is exact IndexFlatIP, "hnsw" approximate with the library's default parameters);
+kinds other than flat are measured from `--approx-from` passages up.
 """
 
 from __future__ import annotations
@@ -71,34 +72,28 @@ def build(
     prepared_s = time.perf_counter() - started
     started = time.perf_counter()
     with ingest_lock(index_dir):
-        write_generation(
+        manifest = write_generation(
             index_dir,
             model_name=embedder.model_name,
             dim=embedder.dim,
             updates=updates,
             rebuild=True,
-            **_kind_args(kind),
+            vector_index=kind,
         )
     meta = {
         "n": n,
         "kind": kind,
+        "vector_index": manifest.get("vector_index", {"kind": "flat"}),
         "n_real_vectors": len(real),
         "sigma": round(sigma, 5),
         "prepare_s": round(prepared_s, 1),
         "build_s": round(time.perf_counter() - started, 1),
         "vector_mb": round(vectors.nbytes / 1e6, 1),
         "text_mb": round(sum(len(t.encode()) for d in docs for t in d.texts) / 1e6, 1),
-        "disk_mb": round(sum(p.stat().st_size for p in index_dir.iterdir() if p.is_file()) / 1e6, 1),
+        "disk_mb": round(sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file()) / 1e6, 1),
     }
     meta_path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return meta
-
-
-def _kind_args(kind: str) -> dict[str, Any]:
-    """Keyword arguments that make write_generation write `kind` ("flat" is what it writes by default)."""
-    if kind == "flat":
-        return {}
-    return {"vector_index": kind}
 
 
 def measure(
@@ -111,7 +106,7 @@ def measure(
 
     embedder.embed_query("load the model")
     rss_model = rss_mb()
-    pipeline = Pipeline(Settings(index_dir=index_dir, **_settings_args(kind)), embedder, ExtractiveAnswerer(embedder))
+    pipeline = Pipeline(Settings(index_dir=index_dir, vector_index=kind), embedder, ExtractiveAnswerer(embedder))
     started = time.perf_counter()
     pipeline.reader()
     open_s = time.perf_counter() - started
@@ -148,10 +143,6 @@ def measure(
         "search_with_embed_ms": percentiles([e + s for e, s in zip(embed_ms, search_ms, strict=True)]),
         "ask_ms": percentiles(ask_ms),
     }
-
-
-def _settings_args(kind: str) -> dict[str, Any]:
-    return {} if kind == "flat" else {"vector_index": kind}
 
 
 def run_one(args: argparse.Namespace, n: int, kind: str, embedder: Embedder | None) -> dict[str, Any]:
@@ -243,7 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("out/bench/scale.json"))
     parser.add_argument("--sizes", help=f"comma-separated passage counts (default {','.join(map(str, SIZES))})")
-    parser.add_argument("--kinds", default="flat", help="FAISS index kinds, comma-separated")
+    parser.add_argument("--kinds", default="flat,hnsw", help="FAISS index kinds, comma-separated")
+    parser.add_argument("--approx-from", type=int, default=100_000, help="smallest size for kinds other than flat")
     parser.add_argument("--repeats", type=int, default=2, help="passes over the questions")
     parser.add_argument("--questions", type=int, default=1000, help="at most this many questions")
     parser.add_argument("--n-real", type=int, default=40_000)
@@ -268,7 +260,7 @@ def main(argv: Sequence[str] | None = None, *, embedder: Embedder | None = None)
     sizes = [int(float(s)) for s in (args.sizes or ",".join(map(str, SIZES))).split(",") if s]
     results = []
     for kind in args.kinds.split(","):
-        for n in sizes:
+        for n in [n for n in sizes if kind == "flat" or n >= args.approx_from]:
             started = time.perf_counter()
             result = {"n": n, "kind": kind, **run_one(args, n, kind, embedder)}
             logger.info("n=%d %s: %s (%.0f s)", n, kind, result, time.perf_counter() - started)

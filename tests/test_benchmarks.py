@@ -75,24 +75,18 @@ def test_derived_vectors_sit_at_the_chosen_cosine() -> None:
 
 def test_scale_quick_writes_latency_and_memory(sources: Path, tmp_path: Path) -> None:
     out = tmp_path / "scale.json"
-    argv = [
-        "--quick",
-        "--sizes",
-        "600",
-        "--out",
-        str(out),
-        "--sources",
-        str(sources),
-        "--cache",
-        str(tmp_path / "cache"),
-    ]
+    argv = ["--quick", "--sizes", "600", "--kinds", "flat,hnsw", "--approx-from", "0", "--out", str(out)]
+    argv += ["--sources", str(sources), "--cache", str(tmp_path / "cache")]
     scale.main(argv, embedder=BagOfWordsEmbedder())
     figures = json.loads(out.read_text())
-    (result,) = figures["results"]
-    assert result["n"] == 600 and result["kind"] == "flat"
-    for key in ("embed_ms", "search_ms", "search_with_embed_ms", "ask_ms"):
-        assert 0 < result[key]["p50"] <= result[key]["p95"]
-        assert result[key]["n"] == 30
-    assert result["vector_mb"] == pytest.approx(600 * 256 * 4 / 1e6, abs=0.1)
-    assert result["text_mb"] > 0 and result["build_s"] >= 0 and result["rss_open_mb"] > 0
+    assert [(r["n"], r["kind"], r["vector_index"]["kind"]) for r in figures["results"]] == [
+        (600, "flat", "flat"),
+        (600, "hnsw", "hnsw"),
+    ]
+    for result in figures["results"]:
+        for key in ("embed_ms", "search_ms", "search_with_embed_ms", "ask_ms"):
+            assert 0 < result[key]["p50"] <= result[key]["p95"]
+            assert result[key]["n"] == 30
+        assert result["vector_mb"] == pytest.approx(600 * 256 * 4 / 1e6, abs=0.1)
+        assert result["text_mb"] > 0 and result["build_s"] >= 0 and result["rss_open_mb"] > 0
     assert figures["targets"] == []  # no target is set at 600 passages
