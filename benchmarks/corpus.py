@@ -319,7 +319,7 @@ def _cosine_to_source(derived: Vectors, real: Vectors, n_real: int) -> np.ndarra
 def main(argv: Sequence[str] | None = None, *, embedder: Embedder | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("out/bench/corpus.json"))
-    parser.add_argument("--n-real", type=int, default=40_000, help="passages embedded for real (cached)")
+    parser.add_argument("--n-real", type=int, default=30_000, help="passages embedded for real (cached)")
     parser.add_argument("--sources", type=Path, nargs="+", default=list(DEFAULT_SOURCES))
     parser.add_argument("--cache", type=Path, default=None, help="vector cache folder")
     parser.add_argument("--seed", type=int, default=0)

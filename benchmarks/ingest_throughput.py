@@ -50,15 +50,18 @@ def write_files(folder: Path, n_passages: int, seed: int, cache: Path) -> int:
 
 
 def run_ingest(files: Path, index_dir: Path) -> dict[str, Any]:
+    from embeddings.sentence_transformer import SentenceTransformerEmbedder
     from rag.pipeline import open_pipeline
     from rag.settings import Settings
 
     pipeline = open_pipeline(Settings(index_dir=index_dir))
-    pipeline.embedder.embed_passages(["warm-up"])
+    embedder = pipeline.embedder
+    assert isinstance(embedder, SentenceTransformerEmbedder)  # what open_pipeline builds
+    embedder.embed_passages(["warm-up"])
     started = time.perf_counter()
     report = pipeline.ingest([files], rebuild=True)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "n_passages": report.n_passages, "batch_size": pipeline.embedder.batch_size}
+    return {"seconds": seconds, "n_passages": report.n_passages, "batch_size": embedder.batch_size}
 
 
 def run_encode(files: Path) -> dict[str, Any]:

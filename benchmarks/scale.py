@@ -12,7 +12,9 @@ sets, each after clearing the query-embedding cache, so every question is new:
 
 - embed_ms: embedding the question (SentenceTransformerEmbedder.embed_query);
 - search_ms: Pipeline.search with that embedding cached: dense + BM25 + fusion + SQLite;
-- ask_ms: Pipeline.ask from scratch (embedding, retrieval, abstention check, extractive answer).
+- ask_ms: Pipeline.ask from scratch (embedding, retrieval, abstention check, extractive answer);
+- dense_recall_at_10: how much of exact search's top 10 the index's dense search returns
+  (below 1 only for approximate kinds), over the same questions.
 
 Memory is the process's resident set after opening the index and answering a first
 question (BM25 and the vocabulary are built lazily on it), less the resident set with the
@@ -133,6 +135,7 @@ def measure(
             search_ms.append((searched - embedded) * 1000)
             ask_ms.append((asked - searched) * 1000)
     return {
+        "dense_recall_at_10": dense_recall(pipeline, embedder, questions),
         "open_s": round(open_s, 2),
         "first_ask_s": round(first_ask_s, 2),
         "rss_model_mb": round(rss_model, 1),
@@ -167,6 +170,18 @@ def run_one(args: argparse.Namespace, n: int, kind: str, embedder: Embedder | No
         )
         figures |= json.loads(out.stdout.strip().splitlines()[-1])
     return figures
+
+
+def dense_recall(pipeline: Any, embedder: Embedder, questions: Sequence[str], k: int = 10) -> float:
+    """Mean share of exact search's top k that the index's own dense search returns (1.0 for flat)."""
+    index = pipeline.reader().vectors
+    xb = index.vectors()
+    found = 0
+    for q in questions:
+        xq = embedder.embed_query(q)
+        exact = np.argpartition(-(xb @ xq.ravel()), k - 1)[:k] if len(xb) > k else np.arange(len(xb))
+        found += len({r for r, _ in index.search(xq, k)} & set(exact.tolist()))
+    return round(found / (min(k, len(xb)) * len(questions)), 4)
 
 
 def _run_in_process(args: argparse.Namespace, n: int, kind: str, embedder: Embedder) -> dict[str, Any]:
@@ -238,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--approx-from", type=int, default=100_000, help="smallest size for kinds other than flat")
     parser.add_argument("--repeats", type=int, default=2, help="passes over the questions")
     parser.add_argument("--questions", type=int, default=1000, help="at most this many questions")
-    parser.add_argument("--n-real", type=int, default=40_000)
+    parser.add_argument("--n-real", type=int, default=30_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache", type=Path, default=corpus.cache_dir())
     parser.add_argument("--sources", type=Path, nargs="+", default=list(corpus.DEFAULT_SOURCES))

@@ -89,4 +89,6 @@ def test_scale_quick_writes_latency_and_memory(sources: Path, tmp_path: Path) ->
             assert result[key]["n"] == 30
         assert result["vector_mb"] == pytest.approx(600 * 256 * 4 / 1e6, abs=0.1)
         assert result["text_mb"] > 0 and result["build_s"] >= 0 and result["rss_open_mb"] > 0
+    assert figures["results"][0]["dense_recall_at_10"] == 1.0  # exact search is its own ground truth
+    assert 0.5 < figures["results"][1]["dense_recall_at_10"] <= 1.0
     assert figures["targets"] == []  # no target is set at 600 passages
