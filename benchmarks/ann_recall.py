@@ -87,7 +87,9 @@ def one_thread_latencies_ms(search: Callable[[np.ndarray], Any], xq: Vectors, re
         faiss.omp_set_num_threads(threads)
 
 
-def run_size(xb: Vectors, xq: Vectors, *, repeats: int, hnsw: Sequence[tuple[int, int]], report: Callable) -> dict:
+def run_size(
+    xb: Vectors, xq: Vectors, *, repeats: int, hnsw: Sequence[tuple[int, int]], with_ivf: bool = True, report: Callable
+) -> dict:
     n, dim = xb.shape
     started = time.perf_counter()
     flat = faiss.IndexFlatIP(dim)
@@ -111,6 +113,8 @@ def run_size(xb: Vectors, xq: Vectors, *, repeats: int, hnsw: Sequence[tuple[int
             logger.info("n=%d HNSW %s", n, result["hnsw"][-1])
         del index
         report(result)
+    if not with_ivf:
+        return result
     nlist = int(4 * math.sqrt(n))
     started = time.perf_counter()
     quantizer = faiss.IndexFlatIP(dim)
@@ -206,6 +210,7 @@ def main(argv: Sequence[str] | None = None, *, embedder: Embedder | None = None)
     parser.add_argument("--n-real", type=int, default=30_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--exact-only", action="store_true", help="exact search latency only (no ANN builds)")
     parser.add_argument("--quick", action="store_true", help="2,000 real vectors, one HNSW build")
     args = parser.parse_args(argv)
     corpus.setup_logging()
@@ -238,7 +243,10 @@ def main(argv: Sequence[str] | None = None, *, embedder: Embedder | None = None)
     for n in sizes:
         xb = corpus.derived_vectors(real, n, sigma, args.seed)
         grid = [(32, 40)] if args.quick else (LARGE_HNSW if n > LARGE else _full_grid())
-        run_size(xb, xq, repeats=1 if args.quick else args.repeats, hnsw=grid, report=report)
+        repeats = 1 if args.quick else args.repeats
+        run_size(
+            xb, xq, repeats=repeats, hnsw=[] if args.exact_only else grid, with_ivf=not args.exact_only, report=report
+        )
     print(summarise(figures))
     return figures
 

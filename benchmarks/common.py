@@ -15,8 +15,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 
+LOAD_AT_IMPORT = os.getloadavg()  # the load when the benchmark started, next to the load when it ended
+
+
 def machine() -> dict[str, Any]:
-    """CPU model, cores, RAM and load average now: figures only compare on a described machine."""
+    """CPU model, cores, RAM and load averages at start and now: figures only compare on a described machine."""
     cpu = "unknown"
     with open("/proc/cpuinfo", encoding="utf-8") as handle:
         for line in handle:
@@ -32,6 +35,7 @@ def machine() -> dict[str, Any]:
         "cpu": cpu,
         "cores": os.cpu_count(),
         "ram_gib": round(mem_kb / 2**20, 1),
+        "load_average_start": [round(x, 2) for x in LOAD_AT_IMPORT],
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "versions": _versions(),

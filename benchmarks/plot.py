@@ -25,7 +25,8 @@ def load(results: Path, name: str) -> dict[str, Any] | None:
 
 def machine_line(m: dict[str, Any]) -> str:
     load = ", ".join(f"{x:g}" for x in m["load_average"])
-    return f"{m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, load average {load} (1/5/15 min) when written"
+    start = ", ".join(f"{x:g}" for x in m.get("load_average_start", m["load_average"]))
+    return f"{m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM; load average (1/5/15 min) {start} at start, {load} at end"
 
 
 def scale_table(figures: dict[str, Any]) -> str:

@@ -161,7 +161,7 @@ def run_one(args: argparse.Namespace, n: int, kind: str, embedder: Embedder | No
     ]
     common += [f"--cache={args.cache}", f"--questions={args.questions}", "--sources", *map(str, args.sources)]
     figures: dict[str, Any] = {}
-    for step in ("build", "measure"):
+    for step in ("build",) if args.build_only else ("build", "measure"):
         out = subprocess.run(
             [sys.executable, "-m", "benchmarks.scale", "--worker", step, *common],
             check=True,
@@ -263,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--cache", type=Path, default=corpus.cache_dir())
     parser.add_argument("--sources", type=Path, nargs="+", default=list(corpus.DEFAULT_SOURCES))
     parser.add_argument("--quick", action="store_true", help="1k and 10k passages, 30 questions, one pass")
+    parser.add_argument("--build-only", action="store_true", help="write the indexes (cached) and measure nothing")
     parser.add_argument("--worker", choices=["build", "measure"], help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--kind", default="flat", help=argparse.SUPPRESS)
@@ -285,6 +286,10 @@ def main(argv: Sequence[str] | None = None, *, embedder: Embedder | None = None)
             result = {"n": n, "kind": kind, **run_one(args, n, kind, embedder)}
             logger.info("n=%d %s: %s (%.0f s)", n, kind, result, time.perf_counter() - started)
             results.append(result)
+    if args.build_only:
+        figures = {"machine": machine(), "builds": results}
+        write_json(args.out, figures)
+        return figures
     figures = {"machine": machine(), "repeats": args.repeats, "results": results, "targets": check_targets(results)}
     write_json(args.out, figures)
     return figures
