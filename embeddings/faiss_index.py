@@ -18,25 +18,31 @@ import numpy as np
 
 from embeddings.base import Vectors
 
+_CORES = faiss.omp_get_max_threads()
 KINDS = ("flat", "hnsw")
 CHOICES = ("auto", *KINDS)
-# "auto" searches exactly up to this many vectors: about 10 ms a query on a 2-core laptop
-# (benchmarks/ann_recall.py, docs/benchmarks.md); above it, HNSW answers in about 1 ms.
-EXACT_MAX_PASSAGES = 100_000
+# "auto" searches exactly up to this many vectors. Exact search costs about 0.11 ms per
+# 1,000 vectors on one core (bandwidth-bound; benchmarks/ann_recall.py, docs/benchmarks.md),
+# so 20,000 keep it near 2 ms, well inside a 15 ms search beside the 9 ms query embedding;
+# above it, HNSW answers in about 1 ms at any size.
+EXACT_MAX_PASSAGES = 20_000
 
 
 @dataclass(frozen=True, slots=True)
 class IndexSpec:
     """Which FAISS index to build, and its parameters (what the manifest records).
 
-    The HNSW defaults come from benchmarks/ann_recall.py on real-text vectors (see
-    docs/benchmarks.md): they keep recall@10 against exact search at or above 0.95.
+    The HNSW defaults come from benchmarks/ann_recall.py on real-text vectors, questions
+    as queries (docs/benchmarks.md). Questions lie far from passages, so graph quality
+    matters: efConstruction 40 (FAISS's default) stays below recall@10 0.90 even at
+    efSearch 256, while M 32 with efConstruction 200 reaches 0.99 at efSearch 128 on 15k
+    vectors; efSearch 256 keeps the margin as corpora grow, for about 1 ms a query.
     """
 
     kind: str = "flat"
     m: int = 32  # graph links per vector (HNSW)
-    ef_construction: int = 100  # candidates kept while building (HNSW)
-    ef_search: int = 128  # candidates kept while searching (HNSW); at least k is used
+    ef_construction: int = 200  # candidates kept while building (HNSW)
+    ef_search: int = 256  # candidates kept while searching (HNSW); at least k is used
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -86,6 +92,7 @@ class FaissIndex:
 
     def add(self, vectors: Vectors) -> None:
         if len(vectors):
+            faiss.omp_set_num_threads(_CORES)  # building a graph uses every core
             self._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
 
     def vectors(self) -> Vectors:
@@ -118,6 +125,9 @@ class FaissIndex:
             params = faiss.SearchParametersHNSW(efSearch=max(self.spec.ef_search, k), sel=selector)  # type: ignore[attr-defined,call-arg]
         else:
             params = None if selector is None else faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
+        # One query is bandwidth-bound: a second OpenMP thread only adds waiting (60 ms instead
+        # of 14 ms for 10k vectors on a busy 2-core machine, benchmarks/ann_recall.py).
+        faiss.omp_set_num_threads(1)
         scores, ids = self._index.search(xq, k, params=params)
         return [(int(i), float(d)) for i, d in zip(ids[0], scores[0], strict=True) if i != -1]
 

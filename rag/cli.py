@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from embeddings.faiss_index import CHOICES as VECTOR_INDEX_CHOICES
-from embeddings.sentence_transformer import ModelNotAvailableError
+from embeddings.sentence_transformer import DEFAULT_ENCODER, ENCODERS, ModelNotAvailableError
 from rag.errors import RagError
 from rag.integrity import check_index
 from rag.pipeline import Pipeline, open_pipeline, without_generator
@@ -34,6 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--model", help="embedding model: sentence-transformers name or folder (default: all-MiniLM-L6-v2, bundled)"
+    )
+    encoding = argparse.ArgumentParser(add_help=False)
+    encoding.add_argument(
+        "--encoder",
+        choices=ENCODERS,
+        help="run the embedding model in fp32, bf16, or auto: bf16 where the CPU has it natively "
+        f"(default: $RAG_ENCODER, else {DEFAULT_ENCODER})",
     )
     common.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
     filters = argparse.ArgumentParser(add_help=False)
@@ -57,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="rag", description="Ask questions about transcripts; answers cite the lines.")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("ingest", parents=[common], help="add or update transcripts (unchanged files are skipped)")
+    p = sub.add_parser(
+        "ingest", parents=[common, encoding], help="add or update transcripts (unchanged files are skipped)"
+    )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="transcript files or folders")
     p.add_argument(
         "--rebuild", action="store_true", help="start a new index from these paths only (e.g. after a model change)"
@@ -67,19 +76,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--vector-index",
         choices=VECTOR_INDEX_CHOICES,
-        help="FAISS index: exact (flat), approximate (hnsw), or auto: exact up to 100,000 passages (default auto)",
+        help="FAISS index: exact (flat), approximate (hnsw), or auto: exact up to 20,000 passages (default auto)",
     )
-    p = sub.add_parser("search", parents=[common, filters], help="the passages closest to a query")
+    p = sub.add_parser("search", parents=[common, encoding, filters], help="the passages closest to a query")
     p.add_argument("query")
     p = sub.add_parser(
-        "ask", parents=[common, filters, generation], help="an answer quoting and citing the transcripts"
+        "ask", parents=[common, encoding, filters, generation], help="an answer quoting and citing the transcripts"
     )
     p.add_argument("question", nargs="?")
     p.add_argument(
         "--history", action="append", default=[], metavar="Q", help="an earlier question, oldest first; repeatable"
     )
     p.add_argument("--batch", type=Path, metavar="QUESTIONS.jsonl", help="answer every question of a question-set file")
-    p = sub.add_parser("serve", parents=[common, generation], help="the chat in the browser")
+    p = sub.add_parser("serve", parents=[common, encoding, generation], help="the chat in the browser")
     p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default 7860)")
     p.add_argument("--auth", metavar="USER:PASSWORD", help="require this login; needed for a non-loopback --host")
@@ -87,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-auth", action="store_true", help="serve a non-loopback --host without a login (you accept the risk)"
     )
     p.add_argument("--max-upload-mb", type=float, help="largest transcript the page accepts (default 20)")
-    p = sub.add_parser("eval", parents=[common, generation], help="score a question set: metrics, report, CI gates")
+    p = sub.add_parser(
+        "eval", parents=[common, encoding, generation], help="score a question set: metrics, report, CI gates"
+    )
     p.add_argument("questions", type=Path, metavar="QUESTIONS", help="question-set file (.jsonl, or .yaml list)")
     p.add_argument("--report", type=Path, metavar="DIR", help="write results.json, report.md and report.html here")
     p.add_argument(
@@ -117,9 +128,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    settings = Settings.from_env().with_overrides(
+    try:
+        settings = _settings(args)
+    except ValueError as exc:  # a bad RAG_* value: one line, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        return COMMANDS[args.command](args, open_pipeline(settings))
+    except (RagError, ModelNotAvailableError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """Settings from RAG_* variables, each overridden by its flag where given."""
+    return Settings.from_env().with_overrides(
         index_dir=args.index,
         embedding_model=args.model,
+        encoder=getattr(args, "encoder", None),
         k=getattr(args, "k", None),
         max_passage_tokens=getattr(args, "max_passage_tokens", None),
         host=getattr(args, "host", None),
@@ -131,11 +157,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_new_tokens=getattr(args, "max_new_tokens", None),
         trust_remote_code=getattr(args, "trust_remote_code", None) or None,
     )
-    try:
-        return COMMANDS[args.command](args, open_pipeline(settings))
-    except (RagError, ModelNotAvailableError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
 
 
 def cmd_ingest(args: argparse.Namespace, pipeline: Pipeline) -> int:

@@ -102,6 +102,7 @@ class Pipeline:
                     self.index_dir,
                     model_name=self.embedder.model_name,
                     dim=self.embedder.dim,
+                    encoder=getattr(self.embedder, "encoder", None),  # information only; fakes have none
                     updates=updates,
                     rebuild=rebuild,
                     vector_index=self.settings.vector_index,
@@ -194,7 +195,7 @@ def open_pipeline(settings: Settings) -> Pipeline:
     With settings.generator the generative answerer answers by default and the
     extractive one stays available by name; without it, extractive alone.
     """
-    embedder = SentenceTransformerEmbedder(settings.embedding_model)
+    embedder = SentenceTransformerEmbedder(settings.embedding_model, encoder=settings.encoder)
     extractive = ExtractiveAnswerer(embedder, max_quotes=settings.max_quotes)
     if not settings.generator:
         return Pipeline(settings, embedder, extractive)

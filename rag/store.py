@@ -122,12 +122,14 @@ def write_generation(
     rebuild: bool = False,
     vector_index: str = "auto",
     exact_max_passages: int = EXACT_MAX_PASSAGES,
-    extra: dict[str, Any] | None = None,
+    encoder: str | None = None,
 ) -> dict[str, Any]:
     """Write a new generation holding the old documents not in `updates`, plus `updates`.
 
-    `vector_index` is "auto", "flat" or "hnsw" (embeddings/faiss_index.py choose_spec);
-    `extra` adds keys to the manifest. Returns the new manifest. Call under `ingest_lock`.
+    `vector_index` is "auto", "flat" or "hnsw" (embeddings/faiss_index.py choose_spec).
+    `encoder` ("fp32", "bf16") is recorded for information only: the vectors of either
+    agree to a cosine of 0.9999, so an index is never refused for it. Returns the new
+    manifest. Call under `ingest_lock`.
     """
     old = None if rebuild else read_manifest(index_dir)
     generation = _next_generation(index_dir)
@@ -170,7 +172,7 @@ def write_generation(
         "dim": dim,
         "index_type": spec.kind,
         "vector_index": spec.as_dict(),
-        **(extra or {}),
+        **({"encoder": encoder} if encoder else {}),
         "n_documents": len(documents),
         "n_passages": len(index),
         "files": names,

@@ -97,3 +97,42 @@ def test_serve_refuses_an_open_host_without_auth(cli, presser: Path, capsys):
     main(["ingest", str(presser), "--index", str(cli)])
     assert main(["serve", "--host", "0.0.0.0", "--index", str(cli)]) == 1
     assert "--auth" in capsys.readouterr().err
+
+
+@pytest.fixture
+def seen_settings(monkeypatch, make_pipeline):
+    """`main` on fakes, recording the Settings each command was opened with."""
+    seen = []
+
+    def open_fake(settings):
+        seen.append(settings)
+        return make_pipeline(index_dir=settings.index_dir)
+
+    monkeypatch.setattr(rag.cli, "open_pipeline", open_fake)
+    monkeypatch.delenv("RAG_ENCODER", raising=False)
+    return seen
+
+
+@pytest.mark.parametrize("command", [["ingest", "x"], ["search", "x"], ["ask", "x"], ["serve"], ["eval", "x"]])
+def test_commands_that_embed_take_encoder(command):
+    assert rag.cli.build_parser().parse_args([*command, "--encoder", "bf16"]).encoder == "bf16"
+
+
+def test_encoder_flag_beats_rag_encoder_which_beats_the_default(seen_settings, presser, tmp_path, monkeypatch):
+    index = str(tmp_path / "index")
+    assert main(["ingest", str(presser), "--index", index, "--encoder", "bf16"]) == 0
+    monkeypatch.setenv("RAG_ENCODER", "bf16")
+    assert main(["search", "budget", "--index", index]) == 0
+    assert main(["ask", "What target?", "--index", index, "--encoder", "fp32"]) == 0
+    assert [s.encoder for s in seen_settings] == ["bf16", "bf16", "fp32"]
+
+
+def test_unknown_encoder_is_refused_naming_the_choices(seen_settings, tmp_path, monkeypatch, capsys):
+    with pytest.raises(SystemExit):
+        main(["ask", "q", "--encoder", "fp16"])
+    assert "--encoder: invalid choice: 'fp16' (choose from 'fp32', 'bf16', 'auto')" in capsys.readouterr().err
+    monkeypatch.setenv("RAG_ENCODER", "fp16")
+    assert main(["ask", "q", "--index", str(tmp_path / "index")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: RAG_ENCODER: encoder must be one of 'fp32', 'bf16', 'auto'") and err.count("\n") == 1
+    assert seen_settings == []

@@ -22,7 +22,7 @@ def tiny_model(tmp_path_factory) -> Path:
 @pytest.fixture
 def cli_index(monkeypatch, fake_embedder, presser: Path, tmp_path: Path) -> Path:
     """`rag` wired as users run it (open_pipeline included), on the fake embedder to stay quick."""
-    monkeypatch.setattr(rag.pipeline, "SentenceTransformerEmbedder", lambda name: fake_embedder)
+    monkeypatch.setattr(rag.pipeline, "SentenceTransformerEmbedder", lambda name, **options: fake_embedder)
     monkeypatch.setenv("RAG_MIN_SCORE", "0.1")
     index = tmp_path / "index"
     assert main(["ingest", str(presser), "--index", str(index)]) == 0

@@ -43,6 +43,25 @@ def test_manifest_records_model_counts_and_hashes(presser_pipeline, presser: Pat
     assert len(manifest["documents"]["presser-2025-01-01"]["sha256"]) == 64
 
 
+class Bf16BagOfWords(BagOfWordsEmbedder):
+    encoder = "bf16"  # what SentenceTransformerEmbedder reports after choosing
+
+
+def test_manifest_records_the_encoder_and_an_index_of_the_other_encoder_opens(presser: Path, tmp_path: Path):
+    bf16 = Bf16BagOfWords()
+    settings = Settings(index_dir=tmp_path / "index", min_score=0.1)
+    Pipeline(settings, bf16, ExtractiveAnswerer(bf16)).ingest([presser])
+    assert json.loads((settings.index_dir / MANIFEST).read_text())["encoder"] == "bf16"
+    fp32 = BagOfWordsEmbedder()  # same model, other encoder: vectors are compatible
+    fp32.encoder = "fp32"  # type: ignore[attr-defined]
+    pipeline = Pipeline(settings, fp32, ExtractiveAnswerer(fp32))
+    assert pipeline.search("training centre", k=1)[0].passage.doc == "presser-2025-01-01"
+    presser.write_text(presser.read_text().replace("March", "April"))
+    assert pipeline.ingest([presser]).updated == ["presser-2025-01-01"]
+    assert pipeline.info()["encoder"] == "fp32"  # the latest ingest's
+    assert check_index(settings.index_dir, "fake-bag-of-words").ok
+
+
 def test_unchanged_file_is_skipped(presser_pipeline, presser: Path, fake_embedder):
     calls = fake_embedder.n_passage_calls
     report = presser_pipeline.ingest([presser])
