@@ -14,7 +14,7 @@ back the same passages. Document i is generated from seed (seed, i), so the firs
 passages of a corpus are the same whatever its size.
 
 Vectors. The first `n_real` passages are embedded once with the project's embedder
-(SentenceTransformerEmbedder, the embedding text ingest builds: speaker, context, text)
+(SentenceTransformerEmbedder in fp32, the embedding text ingest builds: speaker, context, text)
 and cached as .npy blocks of BLOCK passages under the cache folder ($XDG_CACHE_HOME or
 ~/.cache, then transcript-qa-bench/). Larger corpora (100k, 1M) derive the vectors of
 passages beyond n_real from real ones: v' = normalise(v + sigma * g), v a random real
@@ -224,7 +224,10 @@ def embed_docs(docs: Sequence[SynthDoc], embedder: Embedder) -> Vectors:
 
 def real_vectors(pool: Pool, n_real: int, seed: int, embedder: Embedder, cache: Path) -> Vectors:
     """Embeddings of the first n_real passages, embedded block by block once and cached."""
-    folder = cache / f"{embedder.model_name.replace('/', '_')}-{pool.digest()}-s{seed}"
+    encoder = getattr(embedder, "encoder", "")
+    folder = (
+        cache / f"{embedder.model_name.replace('/', '_')}{'-' + encoder if encoder else ''}-{pool.digest()}-s{seed}"
+    )
     folder.mkdir(parents=True, exist_ok=True)
     size = min(BLOCK, -(-n_real // PASSAGES_PER_DOC) * PASSAGES_PER_DOC)
     if (folder / f"block{BLOCK}-{0:07d}.npy").exists():
@@ -347,10 +350,15 @@ def setup_logging() -> None:
 
 
 def default_embedder() -> Embedder:
+    """The project's embedder in float32, the reference precision the cached vectors are made in.
+
+    The app runs bf16 where the CPU has it (cosine to fp32 about 0.9999, docs/benchmarks-encoder.md);
+    benchmarks that time the app use its own embedder (open_pipeline), not this one.
+    """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from embeddings.sentence_transformer import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder()
+    return SentenceTransformerEmbedder(encoder="fp32")
 
 
 if __name__ == "__main__":

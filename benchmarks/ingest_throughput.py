@@ -61,7 +61,12 @@ def run_ingest(files: Path, index_dir: Path) -> dict[str, Any]:
     started = time.perf_counter()
     report = pipeline.ingest([files], rebuild=True)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "n_passages": report.n_passages, "batch_size": embedder.batch_size}
+    return {
+        "seconds": seconds,
+        "n_passages": report.n_passages,
+        "batch_size": embedder.batch_size,
+        "encoder": embedder.encoder,
+    }
 
 
 def run_encode(files: Path) -> dict[str, Any]:
@@ -71,8 +76,8 @@ def run_encode(files: Path) -> dict[str, Any]:
     from rag.parsing import read_transcript
     from rag.settings import Settings
 
-    embedder = SentenceTransformerEmbedder()
-    model = embedder._model  # the very model the embedder wraps
+    embedder = SentenceTransformerEmbedder(encoder=Settings().encoder)  # what open_pipeline builds
+    model = embedder._model  # the very model the embedder wraps, in the encoder's precision
     texts: list[str] = []
     max_tokens = min(Settings().max_passage_tokens, embedder.max_tokens)
     for path in find_files([files])[0]:
@@ -82,7 +87,12 @@ def run_encode(files: Path) -> dict[str, Any]:
     started = time.perf_counter()
     model.encode_document(texts, batch_size=embedder.batch_size, normalize_embeddings=True, convert_to_numpy=True)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "n_passages": len(texts), "batch_size": embedder.batch_size}
+    return {
+        "seconds": seconds,
+        "n_passages": len(texts),
+        "batch_size": embedder.batch_size,
+        "encoder": embedder.encoder,
+    }
 
 
 def worker(kind: str, files: Path) -> None:
@@ -102,6 +112,7 @@ def summarise(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
             "seconds_median": round(statistics.median(r["seconds"] for r in items), 2),
             "n_passages": items[0]["n_passages"],
             "batch_size": items[0]["batch_size"],
+            "encoder": items[0]["encoder"],
             "peak_rss_mb": round(statistics.median(r["peak_rss_mb"] for r in items), 1),
         }
     ratio = out["ingest"]["passages_per_s"] / out["encode"]["passages_per_s"]

@@ -8,7 +8,8 @@ embeddings, then vectors derived from them) with rag.store.write_generation, as 
 ingest` writes it but with no encoding, and kept under the cache folder for later runs.
 A fresh process then opens it as the app does (a Pipeline with the real embedder and
 the extractive answerer) and asks the real questions of the sample's and qmsum-val's
-sets, each after clearing the query-embedding cache, so every question is new:
+sets (open_pipeline: the app's embedder and encoder), each after clearing the
+query-embedding cache, so every question is new:
 
 - embed_ms: embedding the question (SentenceTransformerEmbedder.embed_query);
 - search_ms: Pipeline.search with that embedding cached: dense + BM25 + fusion + SQLite;
@@ -99,16 +100,25 @@ def build(
 
 
 def measure(
-    index_dir: Path, embedder: Embedder, questions: Sequence[str], *, repeats: int, kind: str
+    index_dir: Path, embedder: Embedder | None, questions: Sequence[str], *, repeats: int, kind: str
 ) -> dict[str, Any]:
-    """Open the index as the app does and time every question; memory before and after opening."""
+    """Open the index as the app does and time every question; memory before and after opening.
+
+    With no `embedder`, the app's own pipeline (open_pipeline: its embedder and encoder, the
+    extractive answerer); with one (tests), a Pipeline around it.
+    """
     from rag.answering import ExtractiveAnswerer
-    from rag.pipeline import Pipeline
+    from rag.pipeline import Pipeline, open_pipeline
     from rag.settings import Settings
 
+    settings = Settings(index_dir=index_dir, vector_index=kind)
+    if embedder is None:
+        pipeline = open_pipeline(settings)
+        embedder = pipeline.embedder
+    else:
+        pipeline = Pipeline(settings, embedder, ExtractiveAnswerer(embedder))
     embedder.embed_query("load the model")
     rss_model = rss_mb()
-    pipeline = Pipeline(Settings(index_dir=index_dir, vector_index=kind), embedder, ExtractiveAnswerer(embedder))
     started = time.perf_counter()
     pipeline.reader()
     open_s = time.perf_counter() - started
@@ -135,6 +145,7 @@ def measure(
             search_ms.append((searched - embedded) * 1000)
             ask_ms.append((asked - searched) * 1000)
     return {
+        "encoder": getattr(embedder, "encoder", None),
         "dense_recall_at_10": dense_recall(pipeline, embedder, questions),
         "open_s": round(open_s, 2),
         "first_ask_s": round(first_ask_s, 2),
@@ -214,7 +225,7 @@ def worker(args: argparse.Namespace) -> None:
         )
     else:
         questions = corpus.load_question_texts()[: args.questions]
-        figures = measure(index_dir, embedder, questions, repeats=args.repeats, kind=args.kind)
+        figures = measure(index_dir, None, questions, repeats=args.repeats, kind=args.kind)
     print(json.dumps(figures))
 
 
