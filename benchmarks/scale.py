@@ -261,6 +261,10 @@ def check_targets(results: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _order(result: dict[str, Any]) -> tuple[bool, int]:
+    return (result["kind"] != "flat", result["n"])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("out/bench/scale.json"))
@@ -274,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--cache", type=Path, default=corpus.cache_dir())
     parser.add_argument("--sources", type=Path, nargs="+", default=list(corpus.DEFAULT_SOURCES))
     parser.add_argument("--quick", action="store_true", help="1k and 10k passages, 30 questions, one pass")
+    parser.add_argument("--append", action="store_true", help="keep --out's results for sizes and kinds not run now")
     parser.add_argument("--build-only", action="store_true", help="write the indexes (cached) and measure nothing")
     parser.add_argument("--worker", choices=["build", "measure"], help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
@@ -301,6 +306,10 @@ def main(argv: Sequence[str] | None = None, *, embedder: Embedder | None = None)
         figures = {"machine": machine(), "builds": results}
         write_json(args.out, figures)
         return figures
+    if args.append and args.out.exists():  # keep the other sizes and kinds of an earlier run
+        measured = {(r["n"], r["kind"]) for r in results}
+        earlier = json.loads(args.out.read_text(encoding="utf-8"))["results"]
+        results = sorted([*(r for r in earlier if (r["n"], r["kind"]) not in measured), *results], key=_order)
     figures = {"machine": machine(), "repeats": args.repeats, "results": results, "targets": check_targets(results)}
     write_json(args.out, figures)
     return figures

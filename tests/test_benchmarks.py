@@ -92,3 +92,13 @@ def test_scale_quick_writes_latency_and_memory(sources: Path, tmp_path: Path) ->
     assert figures["results"][0]["dense_recall_at_10"] == 1.0  # exact search is its own ground truth
     assert 0.5 < figures["results"][1]["dense_recall_at_10"] <= 1.0
     assert figures["targets"] == []  # no target is set at 600 passages
+
+
+def test_scale_append_keeps_earlier_sizes(sources: Path, tmp_path: Path) -> None:
+    out = tmp_path / "scale.json"
+    common = ["--quick", "--questions", "5", "--out", str(out), "--sources", str(sources)]
+    common += ["--cache", str(tmp_path / "cache"), "--kinds", "flat"]
+    scale.main([*common, "--sizes", "500"], embedder=BagOfWordsEmbedder())
+    scale.main([*common, "--sizes", "300", "--append"], embedder=BagOfWordsEmbedder())
+    figures = json.loads(out.read_text())
+    assert [r["n"] for r in figures["results"]] == [300, 500]
