@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Collection, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -114,6 +115,7 @@ class SentenceTransformerEmbedder:
     ) -> None:
         self.model_name, self.batch_size, self.device = model_name, batch_size, device
         self.requested_encoder = check_encoder(encoder)
+        self._load_lock = threading.Lock()
 
     @cached_property
     def encoder(self) -> Literal["fp32", "bf16"]:
@@ -122,6 +124,13 @@ class SentenceTransformerEmbedder:
 
     @cached_property
     def _model(self) -> Any:
+        """Loaded once even when a warm-up thread and a first question ask at the same time."""
+        with self._load_lock:
+            if "_model" not in self.__dict__:
+                self.__dict__["_model"] = self._load()
+            return self.__dict__["_model"]
+
+    def _load(self) -> Any:
         source = str(bundled_model_path()) if self.model_name in _BUNDLED_NAMES else self.model_name
         if Path(source).is_dir():
             # A local folder needs no hub; this also stops any lookup of a remote revision.

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -218,7 +219,6 @@ def cmd_serve(args: argparse.Namespace, pipeline: Pipeline) -> int:
             "or --no-auth if the network is trusted"
         )
     pipeline.reader()  # fail now, with a clear message, if there is no index
-    pipeline.embedder.embed_query("warm up")  # load the model now, not on the first question
     notice = ""
     if settings.generator:
         from rag.generative import GeneratorNotAvailableError, TransformersGenerator
@@ -237,9 +237,20 @@ def cmd_serve(args: argparse.Namespace, pipeline: Pipeline) -> int:
     from ui.app import build_demo, serve  # gradio is slow to import; only serve needs it
 
     demo = build_demo(pipeline, notice=notice)
+    # The embedding model loads while the server starts, so the page answers seconds
+    # sooner; a question asked before it is ready waits for the same load.
+    threading.Thread(target=warm_up, args=(pipeline,), daemon=True).start()
     print(f"serving on http://{settings.host}:{settings.port} (Ctrl+C stops)", file=sys.stderr)
     serve(demo, settings, auth=auth)
     return 0
+
+
+def warm_up(pipeline: Pipeline) -> None:
+    """Load the embedding model; a model that cannot load is reported now, not at the first question."""
+    try:
+        pipeline.embedder.embed_query("warm up")
+    except ModelNotAvailableError as exc:
+        print(f"error: {exc}\nthe page is up, but every question will fail until the model loads", file=sys.stderr)
 
 
 def cmd_eval(args: argparse.Namespace, pipeline: Pipeline) -> int:

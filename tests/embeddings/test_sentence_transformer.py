@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -93,3 +95,22 @@ def test_bf16_queries_agree_with_fp32_and_stay_cached(fp32_and_bf16):
     np.testing.assert_array_equal(bf16.embed_query(question)[0, 1:], qb[0, 1:])
     assert bf16.embed_query(question)[0, 0] != 9.0
     assert bf16._embed_query_cached.cache_info().hits >= 2
+
+
+def test_model_loads_once_when_two_threads_ask_at_once(monkeypatch):
+    """rag serve warms the model in a thread while the first question may already need it."""
+    loads = []
+
+    def slow_load(self):
+        loads.append(1)
+        time.sleep(0.2)
+        return object()
+
+    monkeypatch.setattr(SentenceTransformerEmbedder, "_load", slow_load)
+    embedder = SentenceTransformerEmbedder()
+    threads = [threading.Thread(target=lambda: embedder._model) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(loads) == 1

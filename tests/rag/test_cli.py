@@ -1,9 +1,11 @@
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 import rag.cli
+from embeddings.sentence_transformer import ModelNotAvailableError
 from rag.cli import main
 
 
@@ -136,3 +138,13 @@ def test_unknown_encoder_is_refused_naming_the_choices(seen_settings, tmp_path, 
     err = capsys.readouterr().err
     assert err.startswith("error: RAG_ENCODER: encoder must be one of 'fp32', 'bf16', 'auto'") and err.count("\n") == 1
     assert seen_settings == []
+
+
+def test_serve_reports_a_model_that_cannot_load(capsys):
+    class Broken:
+        def embed_query(self, text):
+            raise ModelNotAvailableError("could not load the embedding model 'nowhere'")
+
+    rag.cli.warm_up(SimpleNamespace(embedder=Broken()))
+    err = capsys.readouterr().err
+    assert "error: could not load the embedding model 'nowhere'" in err and "every question will fail" in err
