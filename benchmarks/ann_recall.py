@@ -232,6 +232,7 @@ def main(argv: Sequence[str] | None = None, *, embedder: Embedder | None = None)
     def report(partial: dict[str, Any]) -> None:
         done = [r for r in figures["sizes"] if r["n"] != partial["n"]]
         figures["sizes"] = [*done, partial]
+        figures["machine"] = machine()  # the load average as of the latest result
         figures["exact_threshold_n"] = exact_threshold(figures["sizes"])
         figures["recommended"] = {str(r["n"]): recommend(r) for r in figures["sizes"]}
         write_json(args.out, figures, quiet=True)

@@ -25,8 +25,11 @@ def load(results: Path, name: str) -> dict[str, Any] | None:
 
 def machine_line(m: dict[str, Any]) -> str:
     load = ", ".join(f"{x:g}" for x in m["load_average"])
-    start = ", ".join(f"{x:g}" for x in m.get("load_average_start", m["load_average"]))
-    return f"{m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM; load average (1/5/15 min) {start} at start, {load} at end"
+    where = f"{m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM; load average (1/5/15 min)"
+    if "load_average_start" not in m:
+        return f"{where} {load}"
+    start = ", ".join(f"{x:g}" for x in m["load_average_start"])
+    return f"{where} {start} at start, {load} at end"
 
 
 def scale_table(figures: dict[str, Any]) -> str:
