@@ -258,9 +258,9 @@ def cmd_serve(args: argparse.Namespace, pipeline: Pipeline) -> int:
 
 
 def warm_up(pipeline: Pipeline) -> None:
-    """Load the embedding model; a model that cannot load is reported now, not at the first question."""
+    """Pipeline.warm_up in serve's background thread: a model that cannot load is reported now."""
     try:
-        pipeline.embedder.embed_query("warm up")
+        pipeline.warm_up()
     except ModelNotAvailableError as exc:
         print(f"error: {exc}\nthe page is up, but every question will fail until the model loads", file=sys.stderr)
 

@@ -1,12 +1,12 @@
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 import rag.cli
 from embeddings.sentence_transformer import ModelNotAvailableError
 from rag.cli import main
+from rag.pipeline import Pipeline
 
 
 @pytest.fixture
@@ -140,11 +140,12 @@ def test_unknown_encoder_is_refused_naming_the_choices(seen_settings, tmp_path, 
     assert seen_settings == []
 
 
-def test_serve_reports_a_model_that_cannot_load(capsys):
+def test_serve_reports_a_model_that_cannot_load(capsys, make_pipeline):
     class Broken:
         def embed_query(self, text):
             raise ModelNotAvailableError("could not load the embedding model 'nowhere'")
 
-    rag.cli.warm_up(SimpleNamespace(embedder=Broken()))
+    pipeline = make_pipeline()
+    rag.cli.warm_up(Pipeline(pipeline.settings, Broken(), pipeline.answerer))
     err = capsys.readouterr().err
     assert "error: could not load the embedding model 'nowhere'" in err and "every question will fail" in err
