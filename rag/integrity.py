@@ -18,7 +18,8 @@ from typing import Any
 
 from embeddings.faiss_index import FaissIndex
 from rag.errors import IndexMismatchError
-from rag.store import GENERATION_PREFIXES, MANIFEST, VOCABULARY, _sqlite_uri, check_compatible
+from rag.lexical import saved_size
+from rag.store import GENERATION_PREFIXES, MANIFEST, _sqlite_uri, check_compatible, read_vocabulary
 from rag.subtitles import visible_text
 
 # Past this many bad passages the rest are counted, not listed: one line each would bury the cause.
@@ -102,8 +103,8 @@ def _check_lexical(index_dir: Path, manifest: dict[str, Any]) -> list[str]:
         return []
     folder = index_dir / name
     try:
-        n_docs = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))["num_docs"]
-        json.loads((folder / VOCABULARY).read_text(encoding="utf-8"))
+        n_docs = saved_size(folder)
+        read_vocabulary(folder)
     except (OSError, ValueError, KeyError) as exc:
         return [f"BM25 folder {name} named by the manifest is missing or unreadable: {exc}"]
     if n_docs != manifest["n_passages"]:

@@ -39,7 +39,7 @@ class LexicalIndex:
 
         index = cls([])
         index._texts = None
-        index._n = int(json.loads((folder / _PARAMS).read_text(encoding="utf-8"))["num_docs"])
+        index._n = saved_size(folder)
         if index._n:
             _quiet_bm25s()
             index.__dict__["_bm25"] = bm25s.BM25.load(str(folder), mmap=True, allow_pickle=False)
@@ -101,6 +101,11 @@ class LexicalIndex:
         docs = np.concatenate([matrix["indices"][span] for span in spans])
         weights = np.concatenate([matrix["data"][span] for span in spans])
         return np.bincount(docs, weights=weights, minlength=self._n)
+
+
+def saved_size(folder: Path) -> int:
+    """Passages in the index `save` wrote to `folder` (read from bm25s's params file alone)."""
+    return int(json.loads((folder / _PARAMS).read_text(encoding="utf-8"))["num_docs"])
 
 
 def _quiet_bm25s() -> None:

@@ -47,6 +47,8 @@ _LOCK = ".ingest.lock"
 _GENERATION_FILE = re.compile(r"(?:vectors-(\d+)\.faiss|passages-(\d+)\.sqlite|lexical-(\d+))")
 GENERATION_PREFIXES = ("vectors-", "passages-", "lexical-")
 VOCABULARY = "vocabulary.json"  # in the lexical folder: every term the corpus mentions
+# What BM25 indexes of each passage, rows in FAISS order: the speaker's name finds their turns.
+_LEXICAL_TEXTS = "SELECT speaker || ': ' || text FROM passages ORDER BY row"
 
 _SCHEMA = """
 CREATE TABLE documents (doc TEXT PRIMARY KEY, source TEXT, sha256 TEXT, title TEXT, date TEXT, n_lines INTEGER);
@@ -248,11 +250,16 @@ def vector_spec(manifest: dict[str, Any]) -> IndexSpec:
 
 def _write_lexical(db: sqlite3.Connection, folder: Path) -> None:
     """BM25 over every passage (speaker and text, rows in FAISS order) and the corpus vocabulary."""
-    rows = db.execute("SELECT speaker || ': ' || text FROM passages ORDER BY row").fetchall()
+    rows = db.execute(_LEXICAL_TEXTS).fetchall()
     LexicalIndex([text for (text,) in rows]).save(folder)
     (folder / VOCABULARY).write_text(json.dumps(sorted(_vocabulary(db)), ensure_ascii=False), encoding="utf-8")
     for path in folder.iterdir():
         _fsync(path)
+
+
+def read_vocabulary(folder: Path) -> frozenset[str]:
+    """The vocabulary `_write_lexical` saved in a generation's lexical folder."""
+    return frozenset(json.loads((folder / VOCABULARY).read_text(encoding="utf-8")))
 
 
 def _vocabulary(db: sqlite3.Connection) -> frozenset[str]:
@@ -323,7 +330,7 @@ class IndexReader:
         folder = self._lexical_folder
         if folder is not None:  # opened now: mapped files stay readable if a later ingest removes them
             self.__dict__["lexical"] = LexicalIndex.load(folder)
-            self.__dict__["vocabulary"] = frozenset(json.loads((folder / VOCABULARY).read_text(encoding="utf-8")))
+            self.__dict__["vocabulary"] = read_vocabulary(folder)
 
     @classmethod
     def open(cls, index_dir: Path, model_name: str) -> IndexReader:
@@ -374,17 +381,15 @@ class IndexReader:
 
     def speakers(self, doc: str | None = None) -> list[str]:
         """Speakers of every turn (of `doc`), sorted; asked once a question, so kept."""
-        return (
-            list(self._speakers.get(doc, ()))
-            if doc is not None
-            else sorted({s for v in self._speakers.values() for s in v})
-        )
+        return list(self._speakers.get(doc, ()))
 
     @cached_property
-    def _speakers(self) -> dict[str, tuple[str, ...]]:
-        by_doc: dict[str, set[str]] = {}
+    def _speakers(self) -> dict[str | None, tuple[str, ...]]:
+        """Sorted speaker names by document, and of all documents under None."""
+        by_doc: dict[str | None, set[str]] = {None: set()}
         for doc, speaker in self._query("SELECT DISTINCT doc, speaker FROM turns"):
             by_doc.setdefault(doc, set()).add(speaker)
+            by_doc[None].add(speaker)
         return {doc: tuple(sorted(names)) for doc, names in by_doc.items()}
 
     def lines(self, doc: str, line_start: int = 1, line_end: int | None = None) -> list[str]:
@@ -414,7 +419,7 @@ class IndexReader:
         Read at open from the generation's folder; built here only for indexes written
         before the ingest saved it.
         """
-        rows = self._query("SELECT speaker || ': ' || text FROM passages ORDER BY row")
+        rows = self._query(_LEXICAL_TEXTS)
         return LexicalIndex([text for (text,) in rows])
 
     @cached_property
