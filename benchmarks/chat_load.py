@@ -60,27 +60,42 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def sample_env(tmp: Path) -> dict[str, str]:
+    """Environment for `rag` commands over the sample, ingested into a fresh index under `tmp`."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "RAG_INDEX": str(tmp / "index")}
+    subprocess.run(
+        [sys.executable, "-m", "rag", "ingest", str(ROOT / "sample")], check=True, env=env, capture_output=True
+    )
+    return env
+
+
+@contextmanager
+def serving(env: dict[str, str], log_path: Path) -> Iterator[tuple[str, float, float]]:
+    """`rag serve` on a free loopback port: (url, its start time, seconds until the page answered)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    with open(log_path, "w") as log:
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "rag", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+        )
+        try:
+            while not _answers(url):
+                if proc.poll() is not None or time.perf_counter() - started > 300:
+                    raise SystemExit(f"rag serve did not start:\n{log_path.read_text()}")
+                time.sleep(0.05)
+            yield url, started, time.perf_counter() - started
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
 @contextmanager
 def local_server() -> Iterator[tuple[str, float]]:
     """`rag serve` over the sample in a temporary index: (url, seconds until the page answered)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "HF_HUB_OFFLINE": "1", "RAG_INDEX": str(Path(tmp) / "index")}
-        rag = [sys.executable, "-m", "rag"]
-        subprocess.run([*rag, "ingest", str(ROOT / "sample")], check=True, env=env, capture_output=True)
-        port = free_port()
-        url = f"http://127.0.0.1:{port}/"
-        started = time.perf_counter()
-        with open(Path(tmp) / "serve.log", "w") as log:
-            proc = subprocess.Popen([*rag, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
-            try:
-                while not _answers(url):
-                    if proc.poll() is not None or time.perf_counter() - started > 300:
-                        raise SystemExit(f"rag serve did not start:\n{(Path(tmp) / 'serve.log').read_text()}")
-                    time.sleep(0.1)
-                yield url, time.perf_counter() - started
-            finally:
-                proc.terminate()
-                proc.wait(timeout=30)
+    with tempfile.TemporaryDirectory() as tmp, serving(sample_env(Path(tmp)), Path(tmp) / "serve.log") as served:
+        url, _, ready_s = served
+        yield url, ready_s
 
 
 def _answers(url: str) -> bool:

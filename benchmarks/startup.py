@@ -13,7 +13,6 @@ command, model load included. Medians are reported (target: serving within 10 s)
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -23,38 +22,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.chat_load import _answers, free_port  # the page-answers check chat_load uses
-from benchmarks.common import ROOT, machine, write_json
+from benchmarks.chat_load import sample_env, serving  # chat_load starts rag serve the same way
+from benchmarks.common import machine, write_json
 
 QUESTION = "What did Rutte say about China?"
 TARGET_SERVE_S = 10.0
-TIMEOUT_S = 300
 
 
 def time_serve(env: dict[str, str], log_path: Path) -> dict[str, float]:
     """One `rag serve`: seconds to HTTP 200 and to the first /ask answer."""
     from gradio_client import Client
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    with open(log_path, "w") as log:
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "rag", "serve", "--port", str(port)], env=env, stdout=log, stderr=log
-        )
-        try:
-            while not _answers(url):
-                if proc.poll() is not None or time.perf_counter() - started > TIMEOUT_S:
-                    raise SystemExit(f"rag serve did not start:\n{log_path.read_text()}")
-                time.sleep(0.05)
-            page_s = time.perf_counter() - started
-            result = Client(url, verbose=False).predict(QUESTION, api_name="/ask")
-            ask_s = time.perf_counter() - started
-            if not result.get("answer"):
-                raise SystemExit(f"/ask gave no answer: {result}")
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+    with serving(env, log_path) as (url, started, page_s):
+        result = Client(url, verbose=False).predict(QUESTION, api_name="/ask")
+        ask_s = time.perf_counter() - started
+        if not result.get("answer"):
+            raise SystemExit(f"/ask gave no answer: {result}")
     return {"page_200_s": page_s, "first_ask_s": ask_s}
 
 
@@ -74,10 +57,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     import gradio_client  # noqa: F401  (imported before the clock starts)
 
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "HF_HUB_OFFLINE": "1", "RAG_INDEX": str(Path(tmp) / "index")}
-        subprocess.run(
-            [sys.executable, "-m", "rag", "ingest", str(ROOT / "sample")], env=env, check=True, capture_output=True
-        )
+        env = sample_env(Path(tmp))
         serves = [time_serve(env, Path(tmp) / "serve.log") for _ in range(repeats)]
         cold = [time_cold_ask(env) for _ in range(repeats)]
     page = statistics.median(s["page_200_s"] for s in serves)
