@@ -207,8 +207,14 @@ def aggregate(records: Sequence[QuestionRecord]) -> dict[str, float | None]:
 
 
 def settings_dict(pipeline: Pipeline) -> dict[str, Any]:
-    """The pipeline's Settings as JSON-ready values (paths as strings)."""
-    return {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(pipeline.settings).items()}
+    """The pipeline's Settings as JSON-ready values (paths as strings, steps switched off as a sorted list)."""
+    return {k: _json_ready(v) for k, v in dataclasses.asdict(pipeline.settings).items()}
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    return sorted(value) if isinstance(value, frozenset) else value
 
 
 def _latency(records: Sequence[QuestionRecord], stage: str) -> dict[str, float | None]:

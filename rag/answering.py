@@ -63,7 +63,8 @@ class _Candidate:
 
 
 class ExtractiveAnswerer:
-    """Quotes up to `max_quotes` sentences from the top `n_passages` hits."""
+    """Quotes up to `max_quotes` sentences from the top `n_passages` hits (with `sentences`
+    False, whole passages instead: what sentence-level evidence is measured against)."""
 
     name = "extractive"
 
@@ -78,8 +79,9 @@ class ExtractiveAnswerer:
     # than the reply does; unless the user asks who asked, questions are quoted reluctantly.
     QUESTION_WEIGHT = 0.8
 
-    def __init__(self, embedder: Embedder, *, max_quotes: int = 2, n_passages: int = 3) -> None:
+    def __init__(self, embedder: Embedder, *, max_quotes: int = 2, n_passages: int = 3, sentences: bool = True) -> None:
         self.embedder, self.max_quotes, self.n_passages = embedder, max_quotes, n_passages
+        self.sentences = sentences
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
         if not hits:
@@ -90,7 +92,8 @@ class ExtractiveAnswerer:
         return Answer(compose(citations), tuple(citations), False)
 
     def _choose(self, question: str, hits: Sequence[Hit]) -> list[_Candidate]:
-        spans = [(rank, s, e) for rank, h in enumerate(hits) for s, e in sentence_spans(h.passage.text)]
+        split = sentence_spans if self.sentences else lambda text: [(0, len(text))]
+        spans = [(rank, s, e) for rank, h in enumerate(hits) for s, e in split(h.passage.text)]
         texts = [hits[rank].passage.text[s:e] for rank, s, e in spans]
         query = self.embedder.embed_query(question)
         cosines = (self.embedder.embed_passages(texts) @ query.T).ravel()

@@ -23,7 +23,7 @@ from rag.integrity import check_index
 from rag.pipeline import Pipeline, open_pipeline, without_generator
 from rag.questions import load_questions
 from rag.records import AskResult, Hit, time_label
-from rag.settings import Settings
+from rag.settings import STEPS, Settings, parse_steps
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -69,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="let a model folder (--generator, --reranker) run its own Python code (only if trusted)",
     )
+    steps = argparse.ArgumentParser(add_help=False)
+    steps.add_argument(
+        "--without",
+        type=_steps,
+        metavar="STEP[,STEP]",
+        help=f"switch steps off to measure what they buy: {', '.join(STEPS)} (default: $RAG_WITHOUT, else none)",
+    )
 
     parser = argparse.ArgumentParser(prog="rag", description="Ask questions about transcripts; answers cite the lines.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -86,11 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=VECTOR_INDEX_CHOICES,
         help="FAISS index: exact (flat), approximate (hnsw), or auto: exact up to 20,000 passages (default auto)",
     )
-    p = sub.add_parser("search", parents=[common, encoding, filters, models], help="the passages closest to a query")
+    p = sub.add_parser(
+        "search", parents=[common, encoding, filters, models, steps], help="the passages closest to a query"
+    )
     p.add_argument("query")
     p = sub.add_parser(
         "ask",
-        parents=[common, encoding, filters, generation, models],
+        parents=[common, encoding, filters, generation, models, steps],
         help="an answer quoting and citing the transcripts",
     )
     p.add_argument("question", nargs="?")
@@ -98,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--history", action="append", default=[], metavar="Q", help="an earlier question, oldest first; repeatable"
     )
     p.add_argument("--batch", type=Path, metavar="QUESTIONS.jsonl", help="answer every question of a question-set file")
-    p = sub.add_parser("serve", parents=[common, encoding, generation, models], help="the chat in the browser")
+    p = sub.add_parser("serve", parents=[common, encoding, generation, models, steps], help="the chat in the browser")
     p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default 7860)")
     p.add_argument("--auth", metavar="USER:PASSWORD", help="require this login; needed for a non-loopback --host")
@@ -107,7 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--max-upload-mb", type=float, help="largest transcript the page accepts (default 20)")
     p = sub.add_parser(
-        "eval", parents=[common, encoding, generation, models], help="score a question set: metrics, report, CI gates"
+        "eval",
+        parents=[common, encoding, generation, models, steps],
+        help="score a question set: metrics, report, CI gates",
     )
     p.add_argument("questions", type=Path, metavar="QUESTIONS", help="question-set file (.jsonl, or .yaml list)")
     p.add_argument("--report", type=Path, metavar="DIR", help="write results.json, report.md and report.html here")
@@ -167,7 +178,15 @@ def _settings(args: argparse.Namespace) -> Settings:
         max_new_tokens=getattr(args, "max_new_tokens", None),
         reranker=getattr(args, "reranker", None),
         trust_remote_code=getattr(args, "trust_remote_code", None) or None,
+        without=getattr(args, "without", None),
     )
+
+
+def _steps(text: str) -> frozenset[str]:
+    try:
+        return parse_steps(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def cmd_ingest(args: argparse.Namespace, pipeline: Pipeline) -> int:

@@ -139,8 +139,13 @@ class Pipeline:
     def search(
         self, query: str, *, k: int | None = None, doc: str | None = None, speaker: str | None = None
     ) -> list[Hit]:
+        uses = self.settings.uses
         retriever = Retriever(
-            self.embedder, self.reader(), lexical_weight=self.settings.lexical_weight, reranker=self.reranker
+            self.embedder,
+            self.reader(),
+            lexical_weight=self.settings.lexical_weight if uses("hybrid") else 0.0,
+            reranker=self.reranker,
+            dialogue=uses("dialogue"),
         )
         return retriever.search(query, k or self.settings.k, doc=doc, speaker=speaker)
 
@@ -174,13 +179,16 @@ class Pipeline:
         if chosen is None:
             raise RagError(f"no answerer named {answerer!r}; choose one of: {', '.join(self.answerers)}")
         started = time.perf_counter()
-        query = standalone_query(question, history)
-        if speaker is None:  # "What did Rutte say about China?" is answered from Rutte's turns
+        uses = self.settings.uses
+        query = standalone_query(question, history) if uses("followups") else question
+        if speaker is None and uses("speakers"):  # "What did Rutte say about China?" is answered from Rutte's turns
             speaker = named_speaker(query, self.reader().speakers(doc))
         hits = self.search(query, k=k, doc=doc, speaker=speaker)
         retrieved = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000}
-        reason = abstention_reason(question, hits, self.reader().vocabulary, self.settings.min_score)
+        reason = None
+        if uses("abstention"):
+            reason = abstention_reason(question, hits, self.reader().vocabulary, self.settings.min_score)
         # The answerer weighs sentences by the user's own words; retrieval used the context.
         if reason:
             answer = abstain(reason)
@@ -217,7 +225,7 @@ def open_pipeline(settings: Settings) -> Pipeline:
     settings.reranker a cross-encoder reorders the retrieved candidates; without it, none.
     """
     embedder = SentenceTransformerEmbedder(settings.embedding_model, encoder=settings.encoder)
-    extractive = ExtractiveAnswerer(embedder, max_quotes=settings.max_quotes)
+    extractive = ExtractiveAnswerer(embedder, max_quotes=settings.max_quotes, sentences=settings.uses("sentences"))
     reranker = None
     if settings.reranker:
         reranker = CrossEncoderReranker(settings.reranker, trust_remote_code=settings.trust_remote_code)
@@ -234,7 +242,9 @@ def open_pipeline(settings: Settings) -> Pipeline:
 
 def without_generator(pipeline: Pipeline) -> Pipeline:
     """The same pipeline answering extractively only: what serve falls back to when the model fails."""
-    extractive = pipeline.answerers.get("extractive") or ExtractiveAnswerer(pipeline.embedder)
+    extractive = pipeline.answerers.get("extractive") or ExtractiveAnswerer(
+        pipeline.embedder, sentences=pipeline.settings.uses("sentences")
+    )
     return Pipeline(
         replace(pipeline.settings, generator=None), pipeline.embedder, extractive, reranker=pipeline.reranker
     )

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from embeddings.base import Embedder
+from rag.dialogue import with_answers
 from rag.records import Hit
 from rag.reranking import Reranker
 from rag.store import IndexReader
@@ -53,28 +54,51 @@ class Retriever:
     MIN_RERANK_CANDIDATES = 20
 
     def __init__(
-        self, embedder: Embedder, reader: IndexReader, *, lexical_weight: float, reranker: Reranker | None = None
+        self,
+        embedder: Embedder,
+        reader: IndexReader,
+        *,
+        lexical_weight: float,
+        reranker: Reranker | None = None,
+        dialogue: bool = True,
     ) -> None:
         self.embedder, self.reader, self.lexical_weight = embedder, reader, lexical_weight
-        self.reranker = reranker
+        self.reranker, self.dialogue = reranker, dialogue
 
     def search(self, query: str, k: int, *, doc: str | None = None, speaker: str | None = None) -> list[Hit]:
-        allowed = None
+        allowed = searched = None
         if doc is not None or speaker is not None:
-            allowed = self.reader.rows_matching(doc=doc, speaker=speaker)
+            allowed = searched = self.reader.rows_matching(doc=doc, speaker=speaker)
+        if self.dialogue and speaker is not None:  # the questions put to the speaker, for their answers
+            searched = sorted({*allowed, *self.reader.questions_to(speaker, doc=doc)})  # type: ignore[misc]
         xq = self.embedder.embed_query(query)
         n_candidates = max(self.MIN_CANDIDATES, 5 * k)
         n_rows = k if self.reranker is None else max(self.MIN_RERANK_CANDIDATES, 2 * k)
-        dense = self.reader.vectors.search(xq, n_candidates, allowed=allowed)
+        dense = self.reader.vectors.search(xq, n_candidates, allowed=searched)
+        ranked = [r for r, _ in dense]
         if self.lexical_weight > 0:
-            lexical = self.reader.lexical.search(query, n_candidates, allowed=allowed)
-            rows = fuse([[r for r, _ in dense], [r for r, _ in lexical]], [1.0, self.lexical_weight], n_rows)
-        else:
-            rows = [r for r, _ in dense[:n_rows]]
+            lexical = self.reader.lexical.search(query, n_candidates, allowed=searched)
+            ranked = fuse([ranked, [r for r, _ in lexical]], [1.0, self.lexical_weight], n_candidates)
         cosines = dict(dense)
-        missing = [r for r in rows if r not in cosines]
-        if missing:
-            cosines.update(zip(missing, (self.reader.vectors.rows(missing) @ xq.T).ravel().tolist(), strict=True))
+
+        def cosine(rows: list[int]) -> None:  # fills in the cosines of rows BM25 or the dialogue brought
+            missing = [r for r in rows if r not in cosines]
+            if missing:
+                cosines.update(zip(missing, (self.reader.vectors.rows(missing) @ xq.T).ravel().tolist(), strict=True))
+
+        if self.dialogue:
+            answers = self.reader.answers(ranked[: 2 * n_rows])
+            cosine([r for replies in answers.values() for r in replies])
+            rows = with_answers(
+                ranked,
+                answers,
+                lambda replies: max(replies, key=cosines.__getitem__),
+                n_rows,
+                allowed=None if allowed is None else set(allowed),
+            )
+        else:
+            rows = ranked[:n_rows]
+        cosine(rows)
         passages = self.reader.passages(rows)
         hits = [Hit(p, float(np.float32(cosines[r]))) for p, r in zip(passages, rows, strict=True)]
         return hits if self.reranker is None else self.reranker.rerank(query, hits)[:k]

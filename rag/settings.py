@@ -6,7 +6,7 @@ Library code receives values from here and never reads os.environ itself.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,30 @@ from typing import Any
 from embeddings.faiss_index import CHOICES as VECTOR_INDEX_CHOICES
 from embeddings.faiss_index import EXACT_MAX_PASSAGES
 from embeddings.sentence_transformer import DEFAULT_ENCODER, DEFAULT_MODEL, Encoder, check_encoder
+
+# Steps of the question path that `without` (--without, $RAG_WITHOUT) switches off, so
+# that what each one buys can be measured (eval/ablation.py); all are on by default.
+STEPS = {
+    "hybrid": "BM25 fused with dense search (rag/retriever.py)",
+    "speakers": "a question that names a speaker is answered from their turns (rag/speakers.py)",
+    "dialogue": "a question turn brings the turn that answers it (rag/dialogue.py)",
+    "followups": "a follow-up is rewritten from the history (rag/followups.py)",
+    "sentences": "answers quote the best sentences, not whole passages (rag/answering.py)",
+    "abstention": "unanswered questions are declined (rag/abstention.py)",
+}
+
+
+def parse_steps(text: str) -> frozenset[str]:
+    """Step names from a comma-separated list: "hybrid, dialogue" -> {"hybrid", "dialogue"}."""
+    return check_steps(name.strip() for name in text.split(",") if name.strip())
+
+
+def check_steps(names: Iterable[str]) -> frozenset[str]:
+    steps = frozenset(names)
+    unknown = sorted(steps - STEPS.keys())
+    if unknown:
+        raise ValueError(f"unknown step {', '.join(unknown)}; choose from: {', '.join(STEPS)}")
+    return steps
 
 
 def default_index_dir(env: Mapping[str, str]) -> Path:
@@ -60,6 +84,13 @@ class Settings:
     max_file_mb: float = 50.0  # larger files are refused by ingest: no transcript is that big
     max_upload_mb: float = 20.0  # largest transcript the browser may upload
     upload_dir: Path | None = None  # where uploads are kept; None: <index_dir>/uploads
+    without: frozenset[str] = frozenset()  # STEPS switched off
+
+    def uses(self, step: str) -> bool:
+        """Whether `step` (one of STEPS) is switched on."""
+        if step not in STEPS:
+            raise ValueError(f"unknown step {step!r}; choose from: {', '.join(STEPS)}")
+        return step not in self.without
 
     @property
     def uploads(self) -> Path:
@@ -87,12 +118,13 @@ class Settings:
             raise ValueError(f"max_new_tokens must be positive, got {self.max_new_tokens}")
         if self.max_file_mb <= 0:
             raise ValueError(f"max_file_mb must be positive, got {self.max_file_mb}")
+        check_steps(self.without)
         if self.max_upload_mb <= 0:
             raise ValueError(f"max_upload_mb must be positive, got {self.max_upload_mb}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Defaults overridden by RAG_INDEX, RAG_MODEL, RAG_ENCODER, RAG_K, RAG_MIN_SCORE, RAG_MAX_FILE_MB, RAG_MAX_UPLOAD_MB, RAG_UPLOADS, RAG_GENERATOR, RAG_RERANKER, RAG_VECTOR_INDEX, RAG_EXACT_MAX_PASSAGES."""
+        """Defaults overridden by RAG_INDEX, RAG_MODEL, RAG_ENCODER, RAG_K, RAG_MIN_SCORE, RAG_MAX_FILE_MB, RAG_MAX_UPLOAD_MB, RAG_UPLOADS, RAG_GENERATOR, RAG_RERANKER, RAG_VECTOR_INDEX, RAG_EXACT_MAX_PASSAGES, RAG_WITHOUT."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {"index_dir": default_index_dir(env)}
         if env.get("RAG_MODEL"):
@@ -118,6 +150,11 @@ class Settings:
             values["vector_index"] = env["RAG_VECTOR_INDEX"]
         if env.get("RAG_EXACT_MAX_PASSAGES"):
             values["exact_max_passages"] = int(env["RAG_EXACT_MAX_PASSAGES"])
+        if env.get("RAG_WITHOUT"):
+            try:
+                values["without"] = parse_steps(env["RAG_WITHOUT"])
+            except ValueError as exc:
+                raise ValueError(f"RAG_WITHOUT: {exc}") from None
         if env.get("RAG_UPLOADS"):
             values["upload_dir"] = Path(env["RAG_UPLOADS"])
         return cls(**values)

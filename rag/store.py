@@ -59,11 +59,18 @@ CREATE TABLE passages (row INTEGER PRIMARY KEY, passage_id TEXT UNIQUE, doc TEXT
                        line_start INTEGER, line_end INTEGER, text TEXT, time_start REAL, time_end REAL);
 CREATE INDEX passages_doc ON passages (doc);
 CREATE INDEX passages_speaker ON passages (speaker);
+CREATE INDEX passages_lines ON passages (doc, line_start);
+CREATE INDEX turns_lines ON turns (doc, line_start);
 """
 # Passage columns in table order, and in the order of the Passage record's fields.
 _PASSAGE_COLUMNS = "passage_id, doc, speaker, line_start, line_end, text, time_start, time_end"
 _PASSAGE_FIELDS = "doc, passage_id, speaker, line_start, line_end, text, time_start, time_end"
 _INSERT_PASSAGE = "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# Passage p asks the question of turn q that turn a answers: p ends q with "?" (closing
+# quotes and brackets aside) and a, the next turn, is another speaker's. The one parameter
+# is _CLOSERS.
+_ASKS = "p.line_end = q.line_end AND a.speaker != q.speaker AND rtrim(p.text, ?) LIKE '%?'"
+_CLOSERS = " \n\t\"')]\u201d\u2019"
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,9 +379,40 @@ class IndexReader:
         if doc is not None:
             sql, args = sql + " AND doc = ?", [*args, doc]
         if speaker is not None:  # matched among the few speaker names, then looked up by SQLite's index
-            names = [s for s in self.speakers(doc) if speaker.lower() in s.lower()]
+            names = self._speakers_named(speaker, doc)
             sql, args = sql + f" AND speaker IN ({','.join('?' * len(names))})", [*args, *names]
         return [r for (r,) in self._query(sql + " ORDER BY row", args)]
+
+    def answers(self, rows: Sequence[int]) -> dict[int, list[int]]:
+        """For each of `rows` that asks a question (see _ASKS), the rows of the turn that answers it."""
+        if not rows:
+            return {}
+        found: dict[int, list[int]] = {}
+        sql = (
+            "SELECT p.row, r.row FROM passages p "
+            "JOIN turns q ON q.doc = p.doc AND p.line_start BETWEEN q.line_start AND q.line_end "
+            "JOIN turns a ON a.doc = q.doc AND a.turn = q.turn + 1 "
+            "JOIN passages r ON r.doc = a.doc AND r.line_start BETWEEN a.line_start AND a.line_end "
+            f"WHERE p.row IN ({','.join('?' * len(rows))}) AND {_ASKS} ORDER BY r.row"
+        )
+        for row, answer in self._query(sql, [*rows, _CLOSERS]):
+            found.setdefault(row, []).append(answer)
+        return found
+
+    def questions_to(self, speaker: str, *, doc: str | None = None) -> list[int]:
+        """Rows of the questions put to speakers whose name contains `speaker` (see _ASKS)."""
+        names = self._speakers_named(speaker, doc)
+        sql = (
+            # CROSS JOIN keeps this order (SQLite would scan every passage first): the
+            # speaker's turns, the turn before each, its passages by (doc, line_start).
+            "SELECT p.row FROM turns a CROSS JOIN turns q ON q.doc = a.doc AND q.turn = a.turn - 1 "
+            "CROSS JOIN passages p ON p.doc = q.doc AND p.line_start BETWEEN q.line_start AND q.line_end "
+            f"WHERE a.speaker IN ({','.join('?' * len(names))}) AND {_ASKS}"
+        )
+        args = [*names, _CLOSERS]
+        if doc is not None:
+            sql, args = sql + " AND a.doc = ?", [*args, doc]
+        return [r for (r,) in self._query(sql + " ORDER BY p.row", args)]
 
     def documents(self) -> list[str]:
         return [d for (d,) in self._query("SELECT doc FROM documents ORDER BY doc")]
@@ -382,6 +420,10 @@ class IndexReader:
     def speakers(self, doc: str | None = None) -> list[str]:
         """Speakers of every turn (of `doc`), sorted; asked once a question, so kept."""
         return list(self._speakers.get(doc, ()))
+
+    def _speakers_named(self, speaker: str, doc: str | None) -> list[str]:
+        """Speakers (of `doc`) whose name contains `speaker`, case-insensitively."""
+        return [s for s in self.speakers(doc) if speaker.lower() in s.lower()]
 
     @cached_property
     def _speakers(self) -> dict[str | None, tuple[str, ...]]:

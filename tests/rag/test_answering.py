@@ -58,3 +58,13 @@ def test_replies_are_preferred_to_questions_unless_asked_who_asked():
 def test_asks_who_asked():
     assert asks_who_asked("Which journalist asked about the IP4?")
     assert not asks_who_asked("What did Rutte say about China?")
+
+
+def test_without_sentences_whole_passages_are_quoted(fake_embedder):
+    passage = Passage(
+        "d", "d:3-4#0", "Jane Doe", 3, 4, "Yes. Allies agreed to aim for three percent.\nIt was unanimous."
+    )
+    whole = ExtractiveAnswerer(fake_embedder, sentences=False).answer("three percent", [Hit(passage, 0.5)])
+    assert [(c.line_start, c.line_end, c.quote) for c in whole.citations] == [(3, 4, passage.text)]
+    best = ExtractiveAnswerer(fake_embedder).answer("three percent", [Hit(passage, 0.5)])
+    assert best.citations[0].quote == "Allies agreed to aim for three percent."

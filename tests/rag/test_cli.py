@@ -149,3 +149,18 @@ def test_serve_reports_a_model_that_cannot_load(capsys, make_pipeline):
     rag.cli.warm_up(Pipeline(pipeline.settings, Broken(), pipeline.answerer))
     err = capsys.readouterr().err
     assert "error: could not load the embedding model 'nowhere'" in err and "every question will fail" in err
+
+
+def test_without_switches_steps_off_for_the_commands_that_answer(seen_settings, presser, tmp_path, monkeypatch, capsys):
+    index = str(tmp_path / "index")
+    assert main(["ingest", str(presser), "--index", index]) == 0
+    monkeypatch.setenv("RAG_WITHOUT", "hybrid")
+    assert main(["search", "budget", "--index", index]) == 0
+    assert main(["ask", "What target?", "--index", index, "--without", "dialogue,speakers"]) == 0
+    assert [s.without for s in seen_settings] == [frozenset(), {"hybrid"}, {"dialogue", "speakers"}]
+    with pytest.raises(SystemExit):
+        main(["ask", "q", "--without", "bm25"])
+    assert "--without: unknown step bm25; choose from: hybrid, speakers, dialogue" in capsys.readouterr().err
+    assert "--without" not in rag.cli.build_parser().format_help()  # only on the commands it changes
+    for command in (["search", "x"], ["ask", "x"], ["serve"], ["eval", "x"]):
+        assert rag.cli.build_parser().parse_args([*command, "--without", "abstention"]).without == {"abstention"}

@@ -159,3 +159,26 @@ def test_subtitles_are_cited_by_line_and_timestamp(make_pipeline, tmp_path: Path
     out = result.to_json()
     assert out["citations"][0]["time_start"] == 1.0 and out["passages"][0]["time_end"] is not None
     assert_quotes_verbatim(pipeline, result)
+
+
+def test_steps_switched_off_change_only_their_own_part(presser_pipeline, make_pipeline, fake_embedder):
+    def without(*steps: str) -> Pipeline:
+        return make_pipeline(without=frozenset(steps))
+
+    # abstention: the name check and the score threshold are not asked
+    assert presser_pipeline.ask("What did Jane Doe say about the budget of Iran?").answer.abstained
+    assert not without("abstention").ask("What did Jane Doe say about the budget of Iran?").answer.abstained
+    # followups: the question is searched as it stands
+    history = ["Budget?", "Tell me about the training centre"]
+    assert (
+        without("followups").ask("When does it open?", history=history).hits
+        == presser_pipeline.ask("When does it open?").hits
+    )
+    # speakers: a named speaker no longer filters
+    asked = "What did Maria Lopez ask about the training centre?"
+    assert {h.passage.speaker for h in presser_pipeline.ask(asked, k=3).hits} == {"Maria Lopez (Radio Sur)"}
+    assert len({h.passage.speaker for h in without("speakers").ask(asked, k=3).hits}) > 1
+    # hybrid: the dense ranking alone, as with a BM25 weight of 0
+    assert without("hybrid", "dialogue").search("instructors March", k=5) == make_pipeline(
+        lexical_weight=0.0, without=frozenset({"dialogue"})
+    ).search("instructors March", k=5)

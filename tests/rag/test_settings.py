@@ -6,7 +6,7 @@ import pytest
 
 from embeddings.sentence_transformer import DEFAULT_ENCODER
 from rag.pipeline import open_pipeline
-from rag.settings import Settings
+from rag.settings import STEPS, Settings, parse_steps
 
 
 def test_encoder_comes_from_rag_encoder_else_the_default():
@@ -29,3 +29,20 @@ def test_open_pipeline_hands_the_encoder_to_the_embedder(tmp_path):
     assert getattr(embedder, "requested_encoder", None) == "bf16"
     assert getattr(embedder, "encoder", None) == "bf16"
     assert "_model" not in vars(embedder)  # still lazy: nothing loaded to build it
+
+
+def test_steps_are_on_unless_switched_off_by_name():
+    assert all(Settings().uses(step) for step in STEPS)
+    settings = Settings.from_env({"RAG_WITHOUT": "dialogue, hybrid"})
+    assert settings.without == {"dialogue", "hybrid"}
+    assert not settings.uses("dialogue") and settings.uses("speakers")
+    assert Settings().with_overrides(without=parse_steps("sentences")).without == {"sentences"}
+
+
+def test_unknown_steps_are_refused_with_the_choices():
+    with pytest.raises(ValueError, match=r"RAG_WITHOUT: unknown step reranking; choose from: hybrid, speakers"):
+        Settings.from_env({"RAG_WITHOUT": "reranking"})
+    with pytest.raises(ValueError, match="unknown step 'hybird'"):
+        Settings().uses("hybird")
+    with pytest.raises(ValueError, match="unknown step bm25"):
+        Settings(without=frozenset({"bm25"}))

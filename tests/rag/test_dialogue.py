@@ -1,0 +1,55 @@
+"""Expansion along the dialogue: a retrieved question brings the turn that answers it."""
+
+from __future__ import annotations
+
+from rag.dialogue import with_answers
+
+
+def test_each_question_is_followed_by_its_best_answer():
+    assert with_answers([7, 3], {7: [8, 9]}, max, 3) == [7, 9, 3]
+    assert with_answers([7, 3], {7: [8, 9]}, min, 3) == [7, 8, 3]
+
+
+def test_the_cut_counts_the_answers_and_rows_come_once():
+    assert with_answers([7, 9, 3], {7: [8, 9]}, max, 2) == [7, 9]
+    assert with_answers([7, 9, 3], {7: [8, 9]}, max, 5) == [7, 9, 3]
+    assert with_answers([1, 2], {}, max, 5) == [1, 2]
+
+
+def test_filtered_out_questions_leave_only_their_allowed_answers():
+    # a speaker filter: the journalist's question (7) is not the speaker's, the answer (9) is
+    assert with_answers([7, 3], {7: [8, 9]}, max, 3, allowed={3, 9}) == [9, 3]
+    assert with_answers([7, 3], {7: [8]}, max, 3, allowed={3, 9}) == [3]
+
+
+def _lines(hits):
+    return [h.passage.line_start for h in hits]
+
+
+def test_reader_links_question_passages_to_the_answering_turn(presser_pipeline):
+    reader = presser_pipeline.reader()
+    rows = reader.rows_matching()
+    by_line = {p.line_start: r for r, p in zip(rows, reader.passages(rows), strict=True)}
+    answers = reader.answers(list(by_line.values()))
+    # Ali Kaya's question (14) is answered by Jane Doe's turn (17-18), Maria Lopez's (21) by 24;
+    # statements and answers ask nothing
+    assert {line for line, row in by_line.items() if row in answers} == {14, 21}
+    assert [reader.passages([r])[0].line_start for r in answers[by_line[21]]] == [24]
+    assert {reader.passages([r])[0].line_start for r in answers[by_line[14]]} <= {17, 18}
+    assert sorted(reader.passages(reader.questions_to("Jane Doe"))[i].line_start for i in range(2)) == [14, 21]
+    assert reader.questions_to("Maria Lopez") == []  # the turn before hers asks nothing
+
+
+def test_a_retrieved_question_brings_its_answer(presser_pipeline, make_pipeline):
+    on = presser_pipeline.search("What about the training centre?", k=2)
+    assert _lines(on) == [21, 24]
+    off = make_pipeline(without=frozenset({"dialogue"})).search("What about the training centre?", k=2)
+    assert 24 not in _lines(off)
+
+
+def test_a_speaker_filter_keeps_the_answers_to_questions_put_to_that_speaker(presser_pipeline, make_pipeline):
+    on = presser_pipeline.search("training centre", k=2, speaker="Jane Doe")
+    assert _lines(on)[0] == 24  # from Maria Lopez's question, which itself is not Jane Doe's
+    assert {h.passage.speaker for h in on} == {"Jane Doe"}
+    off = make_pipeline(without=frozenset({"dialogue"})).search("training centre", k=1, speaker="Jane Doe")
+    assert _lines(off) == [11]  # Jane Doe's own words on the centre; the answer does not repeat them
