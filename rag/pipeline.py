@@ -180,7 +180,7 @@ class Pipeline:
         hits = self.search(query, k=k, doc=doc, speaker=speaker)
         retrieved = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000}
-        reason = abstention_reason(question, hits, self.reader().vocabulary, self.settings.min_score)
+        reason = abstention_reason(question, hits, self.reader(), self.embedder, self.settings.abstention)
         # The answerer weighs sentences by the user's own words; retrieval used the context.
         if reason:
             answer = abstain(reason)
