@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +136,30 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="METRIC=VALUE",
         help="exit 1 unless METRIC >= VALUE (e.g. hit@5=0.8); repeatable; latency metrics can't be gated",
     )
+    p = sub.add_parser(
+        "calibrate",
+        parents=[encoding],
+        help="choose the abstention thresholds on question sets with unanswerable questions",
+    )
+    p.add_argument("questions", type=Path, nargs="+", metavar="QUESTIONS", help="question-set files, pooled")
+    p.add_argument(
+        "--index",
+        type=Path,
+        action="append",
+        dest="indexes",
+        default=[],
+        metavar="DIR",
+        help="index directory: once for every set, or once per set in the same order (default: $RAG_INDEX)",
+    )
+    p.add_argument("--model", help="embedding model (default: all-MiniLM-L6-v2, bundled)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
+    p.add_argument(
+        "--max-declined",
+        type=float,
+        default=0.05,
+        metavar="SHARE",
+        help="most answerable questions that may be wrongly declined, as a share (default 0.05)",
+    )
     p = sub.add_parser("info", parents=[common], help="what the index holds")
     p.add_argument(
         "--check", action="store_true", help="also verify the index files agree; exit 1 listing each problem"
@@ -164,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _settings(args: argparse.Namespace) -> Settings:
     """Settings from RAG_* variables, each overridden by its flag where given."""
     return Settings.from_env().with_overrides(
-        index_dir=args.index,
+        index_dir=getattr(args, "index", None),
         embedding_model=args.model,
         encoder=getattr(args, "encoder", None),
         k=getattr(args, "k", None),
@@ -306,6 +331,32 @@ def cmd_eval(args: argparse.Namespace, pipeline: Pipeline) -> int:
     return 1 if missed else 0
 
 
+def cmd_calibrate(args: argparse.Namespace, pipeline: Pipeline) -> int:
+    from eval.calibration import choose, format_sets, format_table, grid, observe, sweep
+
+    indexes = args.indexes or [pipeline.index_dir]
+    if len(indexes) not in (1, len(args.questions)):
+        raise RagError(f"give --index once, or once per question set ({len(args.questions)}), not {len(indexes)} times")
+    if len(indexes) == 1:
+        indexes = indexes * len(args.questions)
+    pooled, by_set = [], {}
+    for path, index_dir in zip(args.questions, indexes, strict=True):
+        settings = replace(pipeline.settings, index_dir=index_dir)
+        one = Pipeline(settings, pipeline.embedder, pipeline.answerer, reranker=pipeline.reranker)
+        by_set[str(path)] = observe(one, load_questions(path), show_progress=True)
+        pooled += by_set[str(path)]
+    rows = sweep(pooled, grid())
+    try:
+        chosen = choose(rows, max_declined=args.max_declined)
+    except ValueError as exc:
+        raise RagError(f"{exc}; raise --max-declined or add questions") from None
+    print(format_table(rows, chosen))
+    print()
+    configured = {"chosen": chosen.thresholds, "configured": pipeline.settings.abstention}
+    print(format_sets({**by_set, "pooled": pooled}, configured))
+    return 0
+
+
 def cmd_info(args: argparse.Namespace, pipeline: Pipeline) -> int:
     if not args.check:
         _print_json(pipeline.info())
@@ -356,4 +407,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Pipeline], int]] = {
     "serve": cmd_serve,
     "eval": cmd_eval,
     "info": cmd_info,
+    "calibrate": cmd_calibrate,
 }

@@ -188,7 +188,7 @@ class Pipeline:
         timings = {"retrieve": (retrieved - started) * 1000}
         reason = None
         if uses("abstention"):
-            reason = abstention_reason(question, hits, self.reader().vocabulary, self.settings.min_score)
+            reason = abstention_reason(question, hits, self.reader(), self.embedder, self.settings.abstention)
         # The answerer weighs sentences by the user's own words; retrieval used the context.
         if reason:
             answer = abstain(reason)

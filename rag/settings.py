@@ -14,6 +14,7 @@ from typing import Any
 from embeddings.faiss_index import CHOICES as VECTOR_INDEX_CHOICES
 from embeddings.faiss_index import EXACT_MAX_PASSAGES
 from embeddings.sentence_transformer import DEFAULT_ENCODER, DEFAULT_MODEL, Encoder, check_encoder
+from rag.abstention import AbstentionThresholds
 
 # Steps of the question path that `without` (--without, $RAG_WITHOUT) switches off, so
 # that what each one buys can be measured (eval/ablation.py); all are on by default.
@@ -60,9 +61,14 @@ class Settings:
     # better: on the sample's questions hit@1 went 0.42 -> 0.51 -> 0.69 for 256 -> 128 -> 64
     # (48 was no better), and on qmsum-val 64 and 128 were within 0.02 of each other.
     max_passage_tokens: int = 64
-    # Cosine of the best passage below which the answerer abstains; chosen on the sample's
-    # questions (see rag/answering.py for how).
-    min_score: float = 0.30
+    # When the answerer abstains (rag/abstention.py, which shows the `rag calibrate` table that
+    # chose them): the best passage's cosine is below min_score; a name the corpus never
+    # mentions is closer than min_name_similarity to no name in the top passages; the
+    # question's names first appear together in a passage ranked below names_window (0: off).
+    # The name check (min_name_similarity) did not pay on the calibration sets: off.
+    min_score: float = 0.22
+    min_name_similarity: float = -1.0
+    names_window: int = 5
     # Weight of the BM25 ranking next to the dense one in reciprocal-rank fusion; 0 turns
     # BM25 off. Chosen on the sample's and qmsum-val's questions (see rag/retriever.py).
     lexical_weight: float = 1.0
@@ -93,6 +99,10 @@ class Settings:
         return step not in self.without
 
     @property
+    def abstention(self) -> AbstentionThresholds:
+        return AbstentionThresholds(self.min_score, self.min_name_similarity, self.names_window)
+
+    @property
     def uploads(self) -> Path:
         return self.upload_dir if self.upload_dir is not None else self.index_dir / "uploads"
 
@@ -104,6 +114,8 @@ class Settings:
             raise ValueError(f"max_passage_tokens must be at least 16, got {self.max_passage_tokens}")
         if not -1.0 <= self.min_score <= 1.0:
             raise ValueError(f"min_score is a cosine in [-1, 1], got {self.min_score}")
+        if self.names_window < 0:
+            raise ValueError(f"names_window must be >= 0 (0 turns the check off), got {self.names_window}")
         if self.lexical_weight < 0:
             raise ValueError(f"lexical_weight must be >= 0, got {self.lexical_weight}")
         if self.vector_index not in VECTOR_INDEX_CHOICES:

@@ -4,7 +4,7 @@ import pytest
 
 import rag.cli
 from rag.cli import main
-from tests.eval.test_runner import write_set
+from tests.eval.test_runner import ROWS, write_set
 
 
 @pytest.fixture
@@ -61,3 +61,25 @@ def test_bad_gold_lines_are_a_one_line_error(index: Path, tmp_path: Path, capsys
     assert main(["eval", str(write_set(tmp_path, rows)), "--index", str(index)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: question 'q9': gold line 10") and err.count("\n") == 1
+
+
+def test_calibrate_prints_the_sweep_and_the_choice_pooled_over_sets(index: Path, tmp_path: Path, capsys):
+    first = write_set(tmp_path)
+    (tmp_path / "more").mkdir()
+    second = write_set(tmp_path / "more", ROWS[:2])
+    capsys.readouterr()
+    args = ["calibrate", str(first), str(second), "--index", str(index)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "| min_score | accuracy | answerable declined | precision | recall |" in out
+    assert "chosen: min_score=" in out
+    assert f"| {first} | chosen | 4 |" in out and f"| {second} | chosen | 2 |" in out
+    assert "| pooled | chosen | 6 |" in out
+
+
+def test_calibrate_wants_one_index_or_one_per_set(index: Path, tmp_path: Path, capsys):
+    questions = str(write_set(tmp_path))
+    capsys.readouterr()
+    args = ["calibrate", questions, questions, questions, "--index", str(index), "--index", str(index)]
+    assert main(args) == 1
+    assert "give --index once, or once per question set (3), not 2 times" in capsys.readouterr().err

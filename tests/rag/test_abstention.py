@@ -1,6 +1,46 @@
-from rag.abstention import abstention_reason, question_names, unknown_names
+import numpy as np
+
+from rag.abstention import (
+    AbstentionSignals,
+    AbstentionThresholds,
+    abstention_reason,
+    decline_reason,
+    known_names,
+    measure,
+    name_similarities,
+    names_together_at,
+    question_names,
+    unknown_names,
+)
 from rag.records import Hit, Passage
 from rag.text import term
+from tests.fakes import BagOfWordsEmbedder
+
+ALL_OFF = AbstentionThresholds(min_score=-1.0, min_name_similarity=-1.0, names_window=0)
+
+
+def hit(text: str, score: float = 0.5, speaker: str = "Mark Rutte", line: int = 1) -> Hit:
+    return Hit(Passage("d", f"d:{line}-{line}#0", speaker, line, line, text), score)
+
+
+class Corpus:
+    """A stand-in for IndexReader: the vocabulary and speakers of some texts."""
+
+    def __init__(self, texts, speakers=("Mark Rutte",)):
+        from rag.text import words
+
+        self.vocabulary = frozenset(term(w) for t in [*texts, *speakers] for w in words(t))
+        self._speakers = list(speakers)
+
+    def speakers(self, doc=None):
+        return self._speakers
+
+
+class SynonymEmbedder(BagOfWordsEmbedder):
+    """Bag of words, except that "Beijing" embeds as "China": a paraphrase the model knows."""
+
+    def embed_passages(self, texts):
+        return super().embed_passages(["China" if t == "Beijing" else t for t in texts])
 
 
 def test_question_names_skip_the_first_word_and_possessives():
@@ -14,14 +54,6 @@ def test_names_match_across_inflections_and_accents():
     assert unknown_names("What about Iran and Iraq?", vocabulary | {term("Iraq")}) == ["Iran"]
 
 
-def test_reasons_in_order_of_checking():
-    hit = Hit(Passage("d", "d:1-1#0", "A", 1, 1, "text"), 0.2)
-    assert abstention_reason("anything", [], set(), 0.3) == "no passage matches the question"
-    assert "Iran" in abstention_reason("What about Iran?", [hit], set(), 0.1)
-    assert "0.20 < 0.30" in abstention_reason("what about it", [hit], set(), 0.3)
-    assert abstention_reason("what about it", [hit], set(), 0.1) is None
-
-
 def test_spelled_out_acronyms_count_as_mentioned():
     from rag.text import join_spelled, spelled_acronyms
 
@@ -29,3 +61,59 @@ def test_spelled_out_acronyms_count_as_mentioned():
     assert join_spelled("an L_C_D_ screen") == "an LCD screen"
     vocabulary = {term(w) for w in spelled_acronyms("the L_C_D_ screen")}
     assert unknown_names("What did they decide about the LCD?", vocabulary) == []
+
+
+def test_known_names_leave_out_speakers_directions_and_unknown_names():
+    vocabulary = {term(w) for w in ["Russia", "Istanbul", "Rutte", "North"]}
+    question = "Did Rutte discuss Russia, Istanbul, Iran and the North?"
+    assert known_names(question, vocabulary, ["Mark Rutte"]) == {"russ", "ista"}
+
+
+def test_names_together_at_is_the_rank_of_the_first_passage_holding_all():
+    hits = [hit("Russia sends a delegation."), hit("Russia talks in Istanbul.", line=2)]
+    assert names_together_at({"russ", "ista"}, hits) == 2
+    assert names_together_at({"russ", "kore"}, hits) is None
+    assert names_together_at({"russ"}, hits) == 0  # one name relates nothing
+    # the speaker counts: "What did Rutte say about Russia?" is about Rutte's own turns
+    assert names_together_at({"russ", "rutt"}, hits) == 1
+
+
+def test_name_similarities_compare_with_the_capitalised_words_of_the_hits():
+    hits = [hit("China builds up. the iran word in lower case does not count")]
+    sims = name_similarities(["Beijing", "Iran"], hits, SynonymEmbedder())
+    assert np.isclose(sims[0], 1.0) and sims[1] < 0.5
+    assert name_similarities(["Iran"], [hit("no names here at all", speaker="")], SynonymEmbedder()) == [-1.0]
+
+
+def test_measure_records_every_signal():
+    corpus = Corpus(["China builds up.", "Russia talks in Istanbul."])
+    hits = [hit("China builds up.", 0.4), hit("Russia talks in Istanbul.", 0.6, line=2)]
+    signals = measure("How big is Beijing's arsenal, and did Russia meet in Istanbul?", hits, corpus, SynonymEmbedder())
+    assert signals.best_score == 0.6  # the best of all hits, not the first
+    assert [name for name, _ in signals.unknown_names] == ["Beijing"]
+    assert np.isclose(signals.unknown_names[0][1], 1.0)
+    assert signals.names_together_at == 2
+    assert measure("anything", [], corpus, SynonymEmbedder()) == AbstentionSignals(best_score=-1.0)
+
+
+def test_each_threshold_declines_on_its_own():
+    far = AbstentionSignals(best_score=0.6, unknown_names=(("Iran", 0.3),))
+    assert decline_reason(far, ALL_OFF) is None
+    assert "“Iran”" in decline_reason(far, AbstentionThresholds(-1.0, 0.4, 0))
+    assert decline_reason(far, AbstentionThresholds(-1.0, 0.3, 0)) is None  # not below: a paraphrase
+    apart = AbstentionSignals(best_score=0.6, names_together_at=4)
+    assert decline_reason(apart, AbstentionThresholds(-1.0, -1.0, 5)) is None
+    assert "together" in decline_reason(apart, AbstentionThresholds(-1.0, -1.0, 3))
+    never = AbstentionSignals(best_score=0.6, names_together_at=None)
+    assert "together" in decline_reason(never, AbstentionThresholds(-1.0, -1.0, 10))
+    weak = AbstentionSignals(best_score=0.2)
+    assert "0.20 < 0.30" in decline_reason(weak, AbstentionThresholds(0.3, -1.0, 0))
+    assert decline_reason(AbstentionSignals(best_score=-1.0), ALL_OFF) == "no passage matches the question"
+
+
+def test_abstention_reason_measures_then_decides():
+    corpus = Corpus(["China builds up."])
+    hits = [hit("China builds up.", 0.5)]
+    strict = AbstentionThresholds(0.3, 0.45, 5)
+    assert abstention_reason("How big is Beijing's arsenal?", hits, corpus, SynonymEmbedder(), strict) is None
+    assert "Iran" in abstention_reason("How big is Iran's arsenal?", hits, corpus, SynonymEmbedder(), strict)

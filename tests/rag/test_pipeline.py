@@ -32,8 +32,10 @@ def test_ask_quotes_and_cites_the_answering_line(presser_pipeline):
     assert set(result.timings_ms) == {"retrieve", "answer", "total"}
 
 
-def test_question_naming_something_never_mentioned_abstains(presser_pipeline):
-    result = presser_pipeline.ask("What did Jane Doe say about the budget of Iran?")
+def test_question_naming_something_never_mentioned_abstains(make_pipeline, presser: Path):
+    pipeline = make_pipeline()  # with the name check on
+    pipeline.ingest([presser])
+    result = pipeline.ask("What did Jane Doe say about the budget of Iran?")
     assert result.answer.abstained
     assert result.answer.citations == ()
     assert result.answer.text.startswith(NOT_ANSWERED)
