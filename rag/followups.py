@@ -3,6 +3,11 @@
 Without a generative model: a question that leans on context (a pronoun, "what about",
 or few words of its own and no name) is searched together with the latest earlier question, so
 "How many warheads?" after "What did Rutte say about China?" finds China's warheads.
+
+The pipeline searches such a question twice, as asked and in context, and fuses the two
+rankings (rag.retriever.fuse_hits): the context alone drowned the user's own words. On the
+sample set's 10 answerable follow-ups: hit@1 6/10 with the context alone, 8/10 as asked
+alone, 8/10 fused (mrr@10 0.770 / 0.883 / 0.900); hit@5 10/10 each way.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from rag.followups import standalone_query
 from rag.ingest import IngestReport, find_files, prepare_updates
 from rag.records import AskResult, AskStep, Hit
 from rag.reranking import CrossEncoderReranker, Reranker
-from rag.retriever import Retriever
+from rag.retriever import Retriever, fuse_hits
 from rag.settings import Settings
 from rag.sources import Source, source_for
 from rag.speakers import named_speaker
@@ -181,9 +181,9 @@ class Pipeline:
         started = time.perf_counter()
         uses = self.settings.uses
         query = standalone_query(question, history) if uses("followups") else question
-        if speaker is None and uses("speakers"):  # "What did Rutte say about China?" is answered from Rutte's turns
-            speaker = named_speaker(query, self.reader().speakers(doc))
-        hits = self.search(query, k=k, doc=doc, speaker=speaker)
+        queries = [query] if query == question else [question, query]  # a follow-up: its own words, and in context
+        rankings = [self.search(q, k=k, doc=doc, speaker=speaker or self._named_speaker(q, doc)) for q in queries]
+        hits = fuse_hits(rankings, k or self.settings.k)
         retrieved = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000}
         reason = None
@@ -203,6 +203,10 @@ class Pipeline:
         done = time.perf_counter()
         timings |= {"answer": (done - retrieved) * 1000, "total": (done - started) * 1000}
         yield AskStep(answer.text, AskResult(question, answer, tuple(hits), timings))
+
+    def _named_speaker(self, question: str, doc: str | None) -> str | None:
+        """The speaker `question` names, whose turns answer it ("What did Rutte say about China?")."""
+        return named_speaker(question, self.reader().speakers(doc)) if self.settings.uses("speakers") else None
 
     def sources(self, result: AskResult) -> list[Source]:
         """Each citation of `result` with its lines and the turn before it, in citation order."""

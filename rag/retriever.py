@@ -17,11 +17,16 @@ passages, answerable questions (sample: 65, qmsum-val: 237):
 
 Pooled over all 302 questions, 1.0 is best (hit@1 0.527, hit@5 0.755) and is plain RRF.
 
-With a reranker (optional, rag/reranking.py) the best max(20, 2k) fused candidates are
-reordered by it before the cut to k; it changes the order only, never the scores.
+With the dialogue step on (rag/dialogue.py) a fused question passage is followed by the
+best passage of the turn that answers it, and a speaker filter also searches the
+questions put to that speaker. With a reranker (optional, rag/reranking.py) the best
+max(20, 2k) fused candidates are reordered by it before the cut to k; it changes the
+order only, never the scores.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -44,6 +49,23 @@ def fuse(rankings: list[list[int]], weights: list[float], k: int) -> list[int]:
         for rank, row in enumerate(ranking, 1):
             scores[row] = scores.get(row, 0.0) + weight / (RRF_K + rank)
     return sorted(scores, key=lambda row: (-scores[row], row))[:k]
+
+
+def fuse_hits(rankings: Sequence[Sequence[Hit]], k: int) -> list[Hit]:
+    """Reciprocal-rank fusion of hit lists for the same question asked two ways; a passage
+    found by both keeps its higher score. One list comes back as it is (its first k)."""
+    if len(rankings) == 1:
+        return list(rankings[0][:k])
+    best: dict[str, Hit] = {}
+    for hits in rankings:
+        for h in hits:
+            known = best.get(h.passage.passage_id)
+            if known is None or h.score > known.score:
+                best[h.passage.passage_id] = h
+    ids = list(best)
+    index = {passage_id: i for i, passage_id in enumerate(ids)}
+    order = fuse([[index[h.passage.passage_id] for h in hits] for hits in rankings], [1.0] * len(rankings), k)
+    return [best[ids[i]] for i in order]
 
 
 class Retriever:

@@ -1,4 +1,5 @@
-from rag.retriever import fuse
+from rag.records import Hit, Passage
+from rag.retriever import fuse, fuse_hits
 
 
 def test_fuse_rewards_agreement_then_rank():
@@ -16,3 +17,16 @@ def test_hybrid_hit_scores_are_dense_cosines(presser_pipeline, make_pipeline, pr
 def test_filters_apply_to_both_rankings(presser_pipeline):
     hits = presser_pipeline.search("training centre", k=10, speaker="Jane Doe")
     assert hits and {h.passage.speaker for h in hits} == {"Jane Doe"}
+
+
+def _hit(passage_id: str, score: float) -> Hit:
+    return Hit(Passage("d", passage_id, "S", 1, 1, passage_id), score)
+
+
+def test_fuse_hits_ranks_agreement_first_and_keeps_the_higher_score():
+    alone = [_hit("a", 0.5), _hit("b", 0.4)]
+    in_context = [_hit("b", 0.6), _hit("c", 0.3)]
+    fused = fuse_hits([alone, in_context], 3)
+    assert [h.passage.passage_id for h in fused] == ["b", "a", "c"]
+    assert fused[0].score == 0.6
+    assert fuse_hits([alone], 1) == alone[:1]
