@@ -80,13 +80,14 @@ def run_ablation(
 
 
 def markdown(table: dict[str, dict[str, dict[str, float | None]]]) -> str:
-    """The table with one column group per question set."""
+    """One table per question set: a row per run, a column per metric."""
     sets = list(next(iter(table.values())))
-    header = ["steps"] + [f"{name} {column}" for name in sets for column in COLUMNS]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for label, row in table.items():
-        lines.append("| " + " | ".join([label] + [_cells(row[name]) for name in sets]) + " |")
-    return "\n".join(lines)
+    header = "| steps | " + " | ".join(COLUMNS) + " |\n|" + "---|" * (len(COLUMNS) + 1)
+    parts = []
+    for name in sets:
+        rows = [f"| {label} | {_cells(row[name])} |" for label, row in table.items()]
+        parts.append("\n".join([f"### {name}", "", header, *rows]))
+    return "\n\n".join(parts)
 
 
 def _cells(values: dict[str, float | None]) -> str:

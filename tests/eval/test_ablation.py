@@ -24,12 +24,21 @@ def test_set_names():
     assert set_name(Path("data/qmsum-val/questions.jsonl")) == "qmsum-val"
 
 
-def test_markdown_has_a_column_group_per_set():
+def test_markdown_has_a_table_per_set():
     row = {"hit@1": 0.5, "hit@5": 1.0, "mrr@10": 0.75, "chars@5": 812.4, "citation_precision": None}
     row |= {"abstention_accuracy": 0.9, "declined": 0.0}
-    text = markdown({"none": {"a": row, "b": row}})
-    assert text.splitlines()[0].startswith("| steps | a hit@1 | a hit@5 |")
-    assert "| none | 0.500 | 1.000 | 0.750 | 812 | – | 0.900 | 0.000 | 0.500 |" in text
+    text = markdown({"none": {"a": row, "b": row}, "+ x": {"a": row, "b": row}})
+    lines = text.splitlines()
+    assert lines[:3] == [
+        "### a",
+        "",
+        "| steps | hit@1 | hit@5 | mrr@10 | chars@5 | citation_precision | abstention_accuracy | declined |",
+    ]
+    assert lines[4:6] == [
+        "| none | 0.500 | 1.000 | 0.750 | 812 | – | 0.900 | 0.000 |",
+        "| + x | 0.500 | 1.000 | 0.750 | 812 | – | 0.900 | 0.000 |",
+    ]
+    assert "### b" in lines
 
 
 def test_a_run_on_fakes_changes_with_the_steps(presser, make_pipeline, tmp_path, monkeypatch, capsys):
