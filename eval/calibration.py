@@ -99,14 +99,19 @@ def sweep(observations: Sequence[Observation], candidates: Sequence[AbstentionTh
 
 def choose(rows: Sequence[SweepRow], *, max_declined: float = MAX_DECLINED) -> SweepRow:
     """The row with the best accuracy among those declining at most `max_declined` of the
-    answerable questions; ties go to fewer wrongly declined, then to the earliest row.
+    answerable questions; ties go to fewer wrongly declined, then to the higher min_score
+    (the sets hold few off-topic questions: of equals, the threshold that declines more of
+    them), then to the earliest row.
 
     Raises ValueError when no row keeps within `max_declined`.
     """
     allowed = [r for r in rows if r.declined <= max_declined]
     if not allowed:
         raise ValueError(f"every threshold combination declines more than {max_declined:.0%} of answerable questions")
-    return max(allowed, key=lambda r: (round(r.accuracy, 9), -round(r.declined, 9), -rows.index(r)))
+    return max(
+        allowed,
+        key=lambda r: (round(r.accuracy, 9), -round(r.declined, 9), r.thresholds.min_score, -rows.index(r)),
+    )
 
 
 def neighbours(rows: Sequence[SweepRow], chosen: SweepRow) -> dict[str, list[SweepRow]]:

@@ -306,7 +306,7 @@ def _gold(r: QuestionRecord) -> str:
 
 def _top(r: QuestionRecord) -> list[str]:
     return [
-        f"{h.passage.doc} L{h.passage.line_start}-{h.passage.line_end} {h.passage.speaker} {h.score:.3f}"
+        f"{h.passage.doc} L{h.line_start}-{h.line_end} {h.passage.speaker} {h.score:.3f}"
         for h in r.hits[:N_PASSAGES_SHOWN]
     ]
 

@@ -77,7 +77,7 @@ class QuestionRecord:
             "answer": self.answer,
             "abstained": self.abstained,
             "citations": [c.to_json() for c in self.citations],
-            "passages": [{**h.to_json(), "text": _truncate(h.passage.text, PASSAGE_TEXT_CHARS)} for h in self.hits],
+            "passages": [{**h.to_json(), "text": _truncate(h.text, PASSAGE_TEXT_CHARS)} for h in self.hits],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "metrics": self.metrics,
             "failure": self.failure,
@@ -156,12 +156,12 @@ def score_question(q: Question, result: AskResult) -> QuestionRecord:
     failure = None
     if q.answerable:
         gold = _gold_spans(q)
-        ranked = [_span(q, h.passage.doc, h.passage.line_start, h.passage.line_end) for h in result.hits]
+        ranked = [_span(q, h.passage.doc, h.line_start, h.line_end) for h in result.hits]  # with its exchange
         relevant = relevance(ranked, gold)
         metrics.update({f"hit@{k}": hit_at_k(relevant, k) for k in HIT_KS})
         metrics["mrr@10"] = mrr_at_k(relevant, 10)
         metrics["ndcg@10"] = ndcg_at_k(relevant, 10)
-        metrics["chars@5"] = float(chars_at_k([h.passage.text for h in result.hits], 5))
+        metrics["chars@5"] = float(chars_at_k([h.text for h in result.hits], 5))
         cited = [_span(q, c.doc, c.line_start, c.line_end) for c in answer.citations]
         metrics["citation_recall"] = 0.0 if answer.abstained else citation_recall(cited, gold)
         if cited and not answer.abstained:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from embeddings.base import Embedder
-from rag.records import Answer, Citation, Hit
+from rag.records import Answer, Citation, Hit, Passage
 from rag.sentences import sentence_spans
 from rag.text import content_terms
 
@@ -56,7 +56,7 @@ def abstain(reason: str) -> Answer:
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
-    hit_rank: int
+    passage: Passage  # a hit's passage or one of its exchange (Hit.context)
     start: int  # character offsets in the passage text
     end: int
     score: float
@@ -78,6 +78,10 @@ class ExtractiveAnswerer:
     # A journalist's question restates the topic, so it resembles the user's question more
     # than the reply does; unless the user asks who asked, questions are quoted reluctantly.
     QUESTION_WEIGHT = 0.8
+    # Sentences of the passages around a hit (its exchange) count less than the hit's own:
+    # on the sample set, citation precision 0.669 / 0.702 / 0.726 / 0.726 at 1.0 / 0.9 /
+    # 0.8 / 0 (the hit's passage alone), recall highest (0.785) at 0.8.
+    CONTEXT_WEIGHT = 0.8
 
     def __init__(self, embedder: Embedder, *, max_quotes: int = 2, n_passages: int = 3, sentences: bool = True) -> None:
         self.embedder, self.max_quotes, self.n_passages = embedder, max_quotes, n_passages
@@ -88,30 +92,43 @@ class ExtractiveAnswerer:
             return abstain("no passage matches the question")
         chosen = self._choose(question, hits[: self.n_passages])
         # best first: the first citation is the one that answers
-        citations = [self._cite(hits[c.hit_rank], c) for c in chosen]
+        citations = [self._cite(c) for c in chosen]
         return Answer(compose(citations), tuple(citations), False)
 
     def _choose(self, question: str, hits: Sequence[Hit]) -> list[_Candidate]:
         split = sentence_spans if self.sentences else lambda text: [(0, len(text))]
-        spans = [(rank, s, e) for rank, h in enumerate(hits) for s, e in split(h.passage.text)]
-        texts = [hits[rank].passage.text[s:e] for rank, s, e in spans]
+        # every passage of each hit's exchange, scored with the hit: the answer may be the
+        # reply after the question that matched, each quote cited with its own speaker
+        units = [(h.score, p) for h in hits for p in h.passages]
+        cores = [h.passage for h in hits]
+        spans = [
+            (unit, s, e)
+            for unit, (_, p) in enumerate(units)
+            for s, e in split(p.text)
+            # the exchange's "Yeah." and "Um." answer nothing, and embedding them is most of the cost
+            if p in cores or len(content_terms(p.text[s:e])) >= self.MIN_CONTENT_WORDS
+        ]
+        texts = [units[unit][1].text[s:e] for unit, s, e in spans]
         query = self.embedder.embed_query(question)
         cosines = (self.embedder.embed_passages(texts) @ query.T).ravel()
         wants_question = asks_who_asked(question)
         candidates = []
-        for (rank, s, e), text, cosine in zip(spans, texts, cosines, strict=True):
+        for (unit, s, e), text, cosine in zip(spans, texts, cosines, strict=True):
             weight = 1.0 if len(content_terms(text)) >= self.MIN_CONTENT_WORDS else 0.5
             if text.rstrip().endswith("?") and not wants_question:
                 weight *= self.QUESTION_WEIGHT
-            score = weight * ((1 - self.PASSAGE_WEIGHT) * float(cosine) + self.PASSAGE_WEIGHT * hits[rank].score)
-            candidates.append(_Candidate(rank, s, e, score))
+            hit_score, passage = units[unit]
+            if passage not in cores:
+                weight *= self.CONTEXT_WEIGHT
+            score = weight * ((1 - self.PASSAGE_WEIGHT) * float(cosine) + self.PASSAGE_WEIGHT * hit_score)
+            candidates.append(_Candidate(passage, s, e, score))
         candidates.sort(key=lambda c: -c.score)
         best = candidates[0].score
         return [c for c in candidates[: self.max_quotes] if c.score >= best - self.MARGIN]
 
     @staticmethod
-    def _cite(hit: Hit, candidate: _Candidate) -> Citation:
-        p = hit.passage
+    def _cite(candidate: _Candidate) -> Citation:
+        p = candidate.passage
         line_start = p.line_start + p.text.count("\n", 0, candidate.start)
         line_end = p.line_start + p.text.count("\n", 0, candidate.end)
         return Citation.of(p, line_start, line_end, p.text[candidate.start : candidate.end])

@@ -228,7 +228,7 @@ def cmd_search(args: argparse.Namespace, pipeline: Pipeline) -> int:
         _print_json({"query": args.query, "passages": [h.to_json() for h in hits]})
     else:
         for rank, hit in enumerate(hits, 1):
-            print(f"{rank}. {_where(hit)}  score {hit.score:.3f}\n   {hit.passage.text}\n")
+            print(f"{rank}. {_where(hit)}  score {hit.score:.3f}\n   {hit.text}\n")
     return 0
 
 
@@ -392,7 +392,7 @@ def format_answer(result: AskResult) -> str:
 
 def _where(hit: Hit) -> str:
     p = hit.passage
-    lines = f"L{p.line_start}" if p.line_start == p.line_end else f"L{p.line_start}-{p.line_end}"
+    lines = f"L{hit.line_start}" if hit.line_start == hit.line_end else f"L{hit.line_start}-{hit.line_end}"
     return f"{p.doc} {lines} {p.speaker}"
 
 

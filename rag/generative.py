@@ -146,7 +146,8 @@ class GenerativeAnswerer:
         self.checker = CitationChecker(embedder)
 
     def start(self, question: str, hits: Sequence[Hit]) -> AnswerStream:
-        """Begin answering; nothing runs until the stream is iterated."""
+        """Begin answering; nothing runs until the stream is iterated. The model reads each
+        hit's own passage, not the exchange around it: fewer, numbered excerpts."""
         excerpts = hits[: self.n_passages]
         return AnswerStream(iter(self.generator.stream(build_messages(question, excerpts))), excerpts, self.checker)
 

@@ -146,6 +146,7 @@ class Pipeline:
             lexical_weight=self.settings.lexical_weight if uses("hybrid") else 0.0,
             reranker=self.reranker,
             dialogue=uses("dialogue"),
+            context_chars=self.settings.context_chars if uses("dialogue") else 0,
         )
         return retriever.search(query, k or self.settings.k, doc=doc, speaker=speaker)
 

@@ -68,9 +68,43 @@ class Passage:
 class Hit:
     passage: Passage
     score: float  # cosine similarity of query and passage, higher is better
+    # The passages around it in the transcript, in order and including it: the exchange the
+    # retriever hands on (rag/dialogue.py); empty when the hit stands alone.
+    context: tuple[Passage, ...] = ()
+
+    @property
+    def passages(self) -> tuple[Passage, ...]:
+        return self.context or (self.passage,)
+
+    @property
+    def line_start(self) -> int:
+        return self.passages[0].line_start
+
+    @property
+    def line_end(self) -> int:
+        return self.passages[-1].line_end
+
+    @property
+    def text(self) -> str:
+        """The passage's text, or its exchange's with each speaker named where they start.
+
+        Example: passages by A ("Why?") and B ("Because.") -> "A: Why?\nB: Because."
+        """
+        if not self.context:
+            return self.passage.text
+        lines, speaker = [], None
+        for p in self.context:
+            lines.append(p.text if p.speaker == speaker else f"{p.speaker}: {p.text}")
+            speaker = p.speaker
+        return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
-        return self.passage.to_json(self.score)
+        """The passage's JSON with the lines and text of its exchange."""
+        return self.passage.to_json(self.score) | {
+            "line_start": self.line_start,
+            "line_end": self.line_end,
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,11 +27,12 @@ order only, never the scores.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from embeddings.base import Embedder
-from rag.dialogue import with_answers
+from rag.dialogue import exchange, with_answers
 from rag.records import Hit
 from rag.reranking import Reranker
 from rag.store import IndexReader
@@ -74,6 +75,10 @@ class Retriever:
     # Fused candidates a reranker reorders, at least (2k when larger): enough to lift a
     # passage fusion ranked low, few enough for a CPU cross-encoder to score quickly.
     MIN_RERANK_CANDIDATES = 20
+    # With exchanges, candidates per hit wanted (overlapping ones merge), and the rows
+    # either side read to build an exchange (enough for one-word meeting turns).
+    CONTEXT_CANDIDATES = 3
+    CONTEXT_REACH = 40
 
     def __init__(
         self,
@@ -83,9 +88,11 @@ class Retriever:
         lexical_weight: float,
         reranker: Reranker | None = None,
         dialogue: bool = True,
+        context_chars: int = 0,
     ) -> None:
+        """`context_chars` > 0: each hit comes with the exchange around it (rag/dialogue.py)."""
         self.embedder, self.reader, self.lexical_weight = embedder, reader, lexical_weight
-        self.reranker, self.dialogue = reranker, dialogue
+        self.reranker, self.dialogue, self.context_chars = reranker, dialogue, context_chars
 
     def search(self, query: str, k: int, *, doc: str | None = None, speaker: str | None = None) -> list[Hit]:
         allowed = searched = None
@@ -96,6 +103,8 @@ class Retriever:
         xq = self.embedder.embed_query(query)
         n_candidates = max(self.MIN_CANDIDATES, 5 * k)
         n_rows = k if self.reranker is None else max(self.MIN_RERANK_CANDIDATES, 2 * k)
+        if self.context_chars:  # hits whose exchanges overlap are merged: take more
+            n_rows = max(n_rows, self.CONTEXT_CANDIDATES * k)
         dense = self.reader.vectors.search(xq, n_candidates, allowed=searched)
         ranked = [r for r, _ in dense]
         if self.lexical_weight > 0:
@@ -123,4 +132,24 @@ class Retriever:
         cosine(rows)
         passages = self.reader.passages(rows)
         hits = [Hit(p, float(np.float32(cosines[r]))) for p, r in zip(passages, rows, strict=True)]
-        return hits if self.reranker is None else self.reranker.rerank(query, hits)[:k]
+        if self.reranker is not None:
+            hits = self.reranker.rerank(query, hits)
+        if not self.context_chars:
+            return hits[:k]
+        row_of = {p.passage_id: r for p, r in zip(passages, rows, strict=True)}
+        return self._in_context(hits, [row_of[h.passage.passage_id] for h in hits], k)
+
+    def _in_context(self, hits: list[Hit], rows: list[int], k: int) -> list[Hit]:
+        """The first k hits, each with its exchange; a hit inside an earlier one's is dropped."""
+        out: list[Hit] = []
+        taken: list[tuple[int, int]] = []  # row ranges: rows of one document are consecutive
+        for hit, row in zip(hits, rows, strict=True):
+            around = self.reader.around(row, self.CONTEXT_REACH)
+            first, last = exchange(row, {r: len(p.text) for r, p in around.items()}, self.context_chars)
+            if any(first <= end and start <= last for start, end in taken):
+                continue
+            taken.append((first, last))
+            out.append(replace(hit, context=tuple(around[r] for r in range(first, last + 1))))
+            if len(out) == k:
+                break
+        return out

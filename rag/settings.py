@@ -66,13 +66,16 @@ class Settings:
     # mentions is closer than min_name_similarity to no name in the top passages; the
     # question's names first appear together in a passage ranked below names_window (0: off).
     # The name check (min_name_similarity) did not pay on the calibration sets: off.
-    min_score: float = 0.22
+    min_score: float = 0.28
     min_name_similarity: float = -1.0
     names_window: int = 5
     # Weight of the BM25 ranking next to the dense one in reciprocal-rank fusion; 0 turns
     # BM25 off. Chosen on the sample's and qmsum-val's questions (see rag/retriever.py).
     lexical_weight: float = 1.0
     max_quotes: int = 2  # sentences quoted in an extractive answer
+    # Characters of the exchange each hit brings along (the passages around it, whole;
+    # rag/dialogue.py has the figures that chose it); 0: the passage alone.
+    context_chars: int = 500
     # FAISS index: "auto" is exact up to exact_max_passages and HNSW above; every ingest
     # chooses anew, so a corpus crossing the threshold is re-indexed (embeddings/faiss_index.py).
     vector_index: str = "auto"
@@ -116,6 +119,8 @@ class Settings:
             raise ValueError(f"min_score is a cosine in [-1, 1], got {self.min_score}")
         if self.names_window < 0:
             raise ValueError(f"names_window must be >= 0 (0 turns the check off), got {self.names_window}")
+        if self.context_chars < 0:
+            raise ValueError(f"context_chars must be >= 0 (0: the passage alone), got {self.context_chars}")
         if self.lexical_weight < 0:
             raise ValueError(f"lexical_weight must be >= 0, got {self.lexical_weight}")
         if self.vector_index not in VECTOR_INDEX_CHOICES:

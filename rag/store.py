@@ -383,6 +383,17 @@ class IndexReader:
             sql, args = sql + f" AND speaker IN ({','.join('?' * len(names))})", [*args, *names]
         return [r for (r,) in self._query(sql + " ORDER BY row", args)]
 
+    def around(self, row: int, reach: int) -> dict[int, Passage]:
+        """The passages of `row`'s document within `reach` rows of it, by row (its own included)."""
+        return {
+            r[0]: Passage(*r[1:])
+            for r in self._query(
+                f"SELECT row, {_PASSAGE_FIELDS} FROM passages "
+                "WHERE row BETWEEN ? AND ? AND doc = (SELECT doc FROM passages WHERE row = ?)",
+                [row - reach, row + reach, row],
+            )
+        }
+
     def answers(self, rows: Sequence[int]) -> dict[int, list[int]]:
         """For each of `rows` that asks a question (see _ASKS), the rows of the turn that answers it."""
         if not rows:

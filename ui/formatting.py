@@ -225,8 +225,8 @@ def hits_html(hits: Sequence[Hit]) -> str:
         return '<p class="tqa-empty">No passages retrieved.</p>'
     items = [
         f'<li><span class="tqa-speaker">{html.escape(h.passage.speaker)}</span> · '
-        f"{html.escape(h.passage.doc)} · {lines_label(h.passage.line_start, h.passage.line_end)} · "
-        f'score {h.score:.2f}<div class="tqa-text">{html.escape(h.passage.text)}</div></li>'
+        f"{html.escape(h.passage.doc)} · {lines_label(h.line_start, h.line_end)} · "
+        f'score {h.score:.2f}<div class="tqa-text">{html.escape(h.text)}</div></li>'
         for h in hits
     ]
     return f'<ol class="tqa-hits">{"".join(items)}</ol>'

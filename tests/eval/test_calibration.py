@@ -43,9 +43,9 @@ def test_choose_maximises_accuracy_within_the_declined_budget():
     assert choose(rows, max_declined=0.5).thresholds == AbstentionThresholds(0.3, 0.5, 0)
 
 
-def test_ties_go_to_the_earliest_candidate():
+def test_ties_go_to_the_higher_min_score_then_the_earliest_candidate():
     rows = sweep(OBSERVED, grid([0.26, 0.3], [-1.0], [0]))  # both decline u1 alone
-    assert choose(rows).thresholds.min_score == 0.26
+    assert choose(rows).thresholds.min_score == 0.3
 
 
 def test_choose_refuses_when_every_candidate_declines_too_much():

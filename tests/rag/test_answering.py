@@ -68,3 +68,21 @@ def test_without_sentences_whole_passages_are_quoted(fake_embedder):
     assert [(c.line_start, c.line_end, c.quote) for c in whole.citations] == [(3, 4, passage.text)]
     best = ExtractiveAnswerer(fake_embedder).answer("three percent", [Hit(passage, 0.5)])
     assert best.citations[0].quote == "Allies agreed to aim for three percent."
+
+
+def test_quotes_may_come_from_the_exchange_each_cited_with_its_own_speaker(fake_embedder):
+    asked = Passage("d", "d:3-3#0", "Ali Kaya", 3, 3, "Why did the budget grow?")
+    reply = Passage("d", "d:5-6#0", "Jane Doe", 5, 6, "Because Allies agreed.\nThe budget grew by three percent.")
+    hit = Hit(asked, 0.5, context=(asked, reply))
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer("budget grew by three percent", [hit])
+    assert [(c.line_start, c.speaker, c.quote) for c in answer.citations] == [
+        (6, "Jane Doe", "The budget grew by three percent.")
+    ]
+
+
+def test_the_hits_own_sentences_outweigh_its_exchanges(fake_embedder):
+    own = Passage("d", "d:3-3#0", "Jane Doe", 3, 3, "The budget grew.")
+    around = Passage("d", "d:5-5#0", "Jane Doe", 5, 5, "The budget grew.")
+    hit = Hit(own, 0.5, context=(own, around))
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer("the budget grew", [hit])
+    assert answer.citations[0].line_start == 3

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.dialogue import with_answers
+from rag.dialogue import exchange, with_answers
 
 
 def test_each_question_is_followed_by_its_best_answer():
@@ -53,3 +53,34 @@ def test_a_speaker_filter_keeps_the_answers_to_questions_put_to_that_speaker(pre
     assert {h.passage.speaker for h in on} == {"Jane Doe"}
     off = make_pipeline(without=frozenset({"dialogue"})).search("training centre", k=1, speaker="Jane Doe")
     assert _lines(off) == [11]  # Jane Doe's own words on the centre; the answer does not repeat them
+
+
+def test_an_exchange_grows_reply_first_within_the_budget():
+    assert exchange(5, {4: 10, 5: 10, 6: 10, 7: 50}, 35) == (4, 6)
+    assert exchange(5, {4: 10, 5: 10, 6: 10}, 25) == (5, 6)  # the reply before what it answers
+    assert exchange(5, {3: 1, 4: 30, 5: 10, 6: 1, 7: 1}, 15) == (5, 7)  # a side stops where the next does not fit
+    assert exchange(5, {5: 900, 6: 1}, 500) == (5, 5)  # a long passage alone
+    assert exchange(5, {5: 10}, 500) == (5, 5)  # nothing around it (another document's rows are not given)
+
+
+def test_hits_come_with_their_exchange_and_never_overlap(make_pipeline, presser):
+    pipeline = make_pipeline(context_chars=100)
+    pipeline.ingest([presser])
+    hits = pipeline.search("What about the training centre?", k=3)
+    first = hits[0]
+    assert (first.passage.line_start, first.line_start, first.line_end) == (21, 21, 24)
+    assert (
+        first.text
+        == "Maria Lopez (Radio Sur): What about the training centre?\nJane Doe: It opens in March with two hundred instructors."
+    )
+    assert first.to_json() | {"score": 0} == {
+        "doc": "presser-2025-01-01",
+        "line_start": 21,
+        "line_end": 24,
+        "speaker": "Maria Lopez (Radio Sur)",
+        "score": 0,
+        "text": first.text,
+    }
+    spans = sorted((h.line_start, h.line_end) for h in hits)
+    assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))  # no line twice
+    assert all(len(h.text) <= 100 + 50 for h in hits)  # the budget counts passage text; speaker names add a little

@@ -10,14 +10,16 @@ from tests.fakes import ScriptedAnswerer
 
 
 def assert_quotes_verbatim(pipeline: Pipeline, result) -> None:
-    """Every citation's quote is a substring of its cited lines, and lies inside a retrieved passage."""
+    """Every citation's quote is a substring of its cited lines, and lies inside a retrieved
+    passage (a hit's own or one of its exchange), whose speaker it names."""
     reader = pipeline.reader()
     for c in result.answer.citations:
         assert c.line_start <= c.line_end
         assert c.quote and c.quote in "\n".join(reader.lines(c.doc, c.line_start, c.line_end))
         assert any(
-            h.passage.doc == c.doc and h.passage.line_start <= c.line_start and c.line_end <= h.passage.line_end
+            p.doc == c.doc and p.line_start <= c.line_start and c.line_end <= p.line_end and p.speaker == c.speaker
             for h in result.hits
+            for p in h.passages
         )
 
 

@@ -188,8 +188,12 @@ def tiny_reranker(tmp_path_factory) -> Path:
     return build_tiny_cross_encoder(tmp_path_factory.mktemp("models") / "tiny-cross-encoder", words)
 
 
-def test_the_tiny_model_loads_offline_and_orders_hits_by_its_own_predictions(tiny_reranker, cli_index, capsys):
+def test_the_tiny_model_loads_offline_and_orders_hits_by_its_own_predictions(
+    tiny_reranker, cli_index, capsys, monkeypatch
+):
     from sentence_transformers import CrossEncoder
+
+    monkeypatch.setenv("RAG_WITHOUT", "dialogue")  # passages alone: their exchanges would merge some
 
     argv = ["search", QUERY, "-k", "3", "--json", "--index", str(cli_index)]
     assert main(argv) == 0

@@ -46,3 +46,10 @@ def test_unknown_steps_are_refused_with_the_choices():
         Settings().uses("hybird")
     with pytest.raises(ValueError, match="unknown step bm25"):
         Settings(without=frozenset({"bm25"}))
+
+
+def test_context_chars_default_and_bounds():
+    assert Settings().context_chars == 500
+    assert Settings(context_chars=0).context_chars == 0
+    with pytest.raises(ValueError, match="context_chars must be >= 0"):
+        Settings(context_chars=-1)
