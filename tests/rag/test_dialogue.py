@@ -84,3 +84,15 @@ def test_hits_come_with_their_exchange_and_never_overlap(make_pipeline, presser)
     spans = sorted((h.line_start, h.line_end) for h in hits)
     assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))  # no line twice
     assert all(len(h.text) <= 100 + 50 for h in hits)  # the budget counts passage text; speaker names add a little
+
+
+def test_an_index_without_the_turn_indexes_skips_the_questions_to_a_speaker(presser_pipeline, make_pipeline):
+    import sqlite3
+
+    reader = presser_pipeline.reader()
+    path = reader.index_dir / reader.manifest["files"]["passages"]
+    with sqlite3.connect(path) as db:  # as an index written before this release
+        db.execute("DROP INDEX turns_speaker")
+    older = make_pipeline()  # opens the index afresh
+    assert older.reader().questions_to("Jane Doe") == []
+    assert older.search("training centre", k=1, speaker="Jane Doe")[0].passage.line_start == 11
