@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from eval.metrics import answerable_declined
 from eval.runner import EvalRun, run_eval
 from rag.pipeline import open_pipeline
 from rag.questions import load_questions
@@ -50,8 +51,7 @@ def ablation_configs(steps: Sequence[str] = tuple(STEPS)) -> list[Config]:
 
 def declined_share(run: EvalRun) -> float | None:
     """Share of the answerable questions that were declined."""
-    answerable = [r for r in run.records if r.question.answerable]
-    return sum(r.abstained for r in answerable) / len(answerable) if answerable else None
+    return answerable_declined([r.abstained for r in run.records], [r.question.answerable for r in run.records])
 
 
 def summary(run: EvalRun) -> dict[str, float | None]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from tqdm import tqdm
 
-from eval.metrics import abstention_accuracy, abstention_precision, abstention_recall
+from eval.metrics import abstention_accuracy, abstention_precision, abstention_recall, answerable_declined
 from rag.abstention import AbstentionSignals, AbstentionThresholds, decline_reason, measure
 from rag.pipeline import Pipeline
 from rag.questions import Question
@@ -81,12 +81,10 @@ def score(observations: Sequence[Observation], thresholds: AbstentionThresholds)
     """
     declined = [decline_reason(o.signals, thresholds) is not None for o in observations]
     answerable = [o.answerable for o in observations]
-    n_answerable = sum(answerable)
-    wrongly = sum(d and a for d, a in zip(declined, answerable, strict=True))
     return SweepRow(
         thresholds=thresholds,
         accuracy=abstention_accuracy(declined, answerable) or 0.0,
-        declined=wrongly / n_answerable if n_answerable else 0.0,
+        declined=answerable_declined(declined, answerable) or 0.0,
         precision=abstention_precision(declined, answerable),
         recall=abstention_recall(declined, answerable),
     )

@@ -163,6 +163,16 @@ def abstention_accuracy(abstained: Sequence[bool], answerable: Sequence[bool]) -
     return sum(a == (not ok) for a, ok in zip(abstained, answerable, strict=True)) / len(abstained)
 
 
+def answerable_declined(abstained: Sequence[bool], answerable: Sequence[bool]) -> float | None:
+    """Share of the answerable questions abstained on; None if there are none.
+
+    Example: answerable_declined([True, False, True], [True, True, False]) == 0.5
+    """
+    _check_same_length(abstained, answerable)
+    declined = [a for a, ok in zip(abstained, answerable, strict=True) if ok]
+    return sum(declined) / len(declined) if declined else None
+
+
 def abstention_precision(abstained: Sequence[bool], answerable: Sequence[bool]) -> float | None:
     """Of the abstentions, the share on unanswerable questions; None if it never abstained.
 

@@ -7,6 +7,7 @@ from eval.metrics import (
     abstention_accuracy,
     abstention_precision,
     abstention_recall,
+    answerable_declined,
     chars_at_k,
     citation_precision,
     citation_recall,
@@ -131,3 +132,8 @@ def test_format_value():
     assert format_value(0.8) == "0.80"
     assert format_value(0.805) == "0.805"
     assert format_value(None) == "n/a"
+
+
+def test_answerable_declined_counts_answerable_questions_only():
+    assert answerable_declined([True, False, True], [True, True, False]) == 0.5
+    assert answerable_declined([True], [False]) is None
