@@ -1,14 +1,15 @@
 """The extractive answerer, the default: it quotes the sentences that answer, never paraphrases.
 
 Every sentence of the best passages is scored against the question (embedding cosine,
-blended with the passage's own retrieval score so context counts), and the best one or
-two are quoted with their speaker and cited by the lines that hold them. A quote is an
+blended with the passage's own retrieval score so context counts, plus the share of the
+question's rarer words it holds), and the best one or two are quoted with their speaker and cited by the lines that hold them. A quote is an
 exact slice of the passage text, which is an exact slice of the file's lines: quotes are
 verbatim by construction. Whether to answer at all is decided before, in rag.abstention.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Protocol, runtime_checkable
 from embeddings.base import Embedder
 from rag.records import Answer, Citation, Hit, Passage
 from rag.sentences import sentence_spans
-from rag.text import content_terms
+from rag.text import content_terms, stemmed_terms
 
 NOT_ANSWERED = "The transcripts don't answer this question"
 
@@ -85,6 +86,13 @@ class ExtractiveAnswerer:
     # Sentences embedded per answer, the hits' own first: 8 and 16 gave the same citations
     # on the sample (precision 0.742 / 0.734), and each sentence costs about 1.5 ms.
     MAX_SENTENCES = 8
+    # Weight of the share of the question's words a sentence holds (Snowball stems, each
+    # weighted by its rarity among the candidate sentences; shared_words). The embedding
+    # alone takes a sentence on the topic for the one that answers: citation precision
+    # 0.742 / 0.750 / 0.781 / 0.797 / 0.797 / 0.812 at 0 / 0.2 / 0.4 / 0.6 / 0.8 / 1.2 on
+    # the sample set (recall 0.815 -> 0.823 at 0.6), 0.682 -> 0.773 on its calibration
+    # set, 0.447 -> 0.473 on qmsum-val (0.458 at 1.0).
+    LEXICAL_WEIGHT = 0.6
 
     def __init__(self, embedder: Embedder, *, max_quotes: int = 2, n_passages: int = 3, sentences: bool = True) -> None:
         self.embedder, self.max_quotes, self.n_passages = embedder, max_quotes, n_passages
@@ -121,15 +129,17 @@ class ExtractiveAnswerer:
         query = self.embedder.embed_query(question)
         cosines = (self.embedder.embed_passages(texts) @ query.T).ravel()
         wants_question = asks_who_asked(question)
+        shared = shared_words(question, texts)
         candidates = []
-        for (unit, s, e), text, cosine in zip(spans, texts, cosines, strict=True):
+        for (unit, s, e), text, cosine, lexical in zip(spans, texts, cosines, shared, strict=True):
             weight = 1.0 if len(content_terms(text)) >= self.MIN_CONTENT_WORDS else 0.5
             if text.rstrip().endswith("?") and not wants_question:
                 weight *= self.QUESTION_WEIGHT
             hit_score, passage = units[unit]
             if passage not in cores:
                 weight *= self.CONTEXT_WEIGHT
-            score = weight * ((1 - self.PASSAGE_WEIGHT) * float(cosine) + self.PASSAGE_WEIGHT * hit_score)
+            blend = (1 - self.PASSAGE_WEIGHT) * float(cosine) + self.PASSAGE_WEIGHT * hit_score
+            score = weight * (blend + self.LEXICAL_WEIGHT * lexical)
             candidates.append(_Candidate(passage, s, e, score))
         candidates.sort(key=lambda c: -c.score)
         best = candidates[0].score
@@ -141,6 +151,19 @@ class ExtractiveAnswerer:
         line_start = p.line_start + p.text.count("\n", 0, candidate.start)
         line_end = p.line_start + p.text.count("\n", 0, candidate.end)
         return Citation.of(p, line_start, line_end, p.text[candidate.start : candidate.end])
+
+
+def shared_words(question: str, sentences: Sequence[str]) -> list[float]:
+    """For each sentence, the share of the question's words it holds, each word weighted by
+    how few of the sentences hold it (idf over these sentences: no corpus statistics needed).
+
+    Example: shared_words("budget growth", ["The budget grew.", "Budget growth was 3%."]) -> about [0.4, 1.0]
+    """
+    asked = stemmed_terms(question)
+    held = [stemmed_terms(s) & asked for s in sentences]
+    idf = {t: math.log(1 + len(sentences) / (1 + sum(t in h for h in held))) for t in asked}
+    total = sum(idf.values())
+    return [sum(idf[t] for t in h) / total if total else 0.0 for h in held]
 
 
 _WHO_ASKED = re.compile(

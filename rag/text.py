@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from typing import Any
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 STOP_WORDS = frozenset(
@@ -54,3 +56,19 @@ def term(word: str) -> str:
 def content_terms(text: str) -> set[str]:
     """Folded words of `text` that are not stop words."""
     return {fold(w) for w in words(text) if fold(w) not in STOP_WORDS}
+
+
+@functools.cache
+def _stemmer() -> Any:
+    import Stemmer  # PyStemmer, the Snowball stemmer BM25 uses (rag/lexical.py)
+
+    return Stemmer.Stemmer("english")
+
+
+def stemmed_terms(text: str) -> set[str]:
+    """Snowball stems of the content words, so "spending" matches "spend": what BM25 compares.
+
+    Example: stemmed_terms("Allies are spending more") == {"alli", "spend"}
+    """
+    stem = _stemmer().stemWord
+    return {stem(w) for w in (fold(w) for w in words(text)) if w not in STOP_WORDS}

@@ -1,4 +1,4 @@
-from rag.answering import ExtractiveAnswerer, asks_who_asked, compose
+from rag.answering import ExtractiveAnswerer, asks_who_asked, compose, shared_words
 from rag.records import Citation, Hit, Passage
 from tests.fakes import BagOfWordsEmbedder
 
@@ -86,3 +86,21 @@ def test_the_hits_own_sentences_outweigh_its_exchanges(fake_embedder):
     hit = Hit(own, 0.5, context=(own, around))
     answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer("the budget grew", [hit])
     assert answer.citations[0].line_start == 3
+
+
+def test_shared_words_weights_the_rarer_words_of_the_question():
+    sentences = ["The Allies spend more.", "The Allies agreed on Ukraine.", "Nothing here."]
+    shares = shared_words("Did the Allies spend on Ukraine?", sentences)
+    # "ukraine" and "spend" are each in one sentence, "alli" in two: each sentence holding
+    # one rare word and the common one scores alike, above the one holding none
+    assert shares[0] == shares[1] > shares[2] == 0.0
+    assert shared_words("spending", ["Allies spend."]) == [1.0]  # stems match
+    assert shared_words("the of", ["the of"]) == [0.0]  # stop words only: nothing to share
+
+
+def test_the_sentence_holding_the_questions_words_is_quoted_first(fake_embedder):
+    # The embedding (bag of words here) counts "how" and "are" twice in the first sentence;
+    # only the second holds "spend", a stem of the question's rarer word.
+    text = "How are the allies, how are they. Allies spend more."
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer("How are allies spending", [hit(text, 15)])
+    assert answer.citations[0].quote == "Allies spend more."
