@@ -1,21 +1,30 @@
-"""Hybrid retrieval: dense (FAISS) and BM25 candidate lists fused by reciprocal rank.
+"""Hybrid retrieval: dense (FAISS) and BM25 candidate lists fused by their scores.
 
 Filters (document, speaker) are resolved to row ids in SQLite first and applied inside
 both searches, so a filtered search still returns the best k of what matches. Every hit's
 score is the dense cosine of query and passage, whichever list found it, so thresholds
 on it (abstention) mean the same with or without BM25.
 
-The BM25 weight (Settings.lexical_weight) was chosen on both question sets, 64-token
-passages, answerable questions (sample: 65, qmsum-val: 237):
+Fusion (`fuse_scores`): each list's scores are min-max scaled over its candidates and
+summed, BM25's times Settings.lexical_weight. Reciprocal-rank fusion (`fuse`), used
+before, throws away how far ahead the best passage is: a passage that holds the
+question's rare words and is close in meaning stands out in both lists. Answerable
+questions of the sample set (65), its calibration set (12) and qmsum-val (237), every
+step of docs/retrieval-steps.md on:
 
-| lexical_weight | sample hit@1 | sample hit@5 | qmsum hit@1 | qmsum hit@5 |
-| --- | --- | --- | --- | --- |
-| 0 (dense only) | 0.677 | 0.908 | 0.439 | 0.709 |
-| 0.5 | 0.754 | 0.938 | 0.443 | 0.692 |
-| 1.0 (default) | 0.708 | 0.938 | 0.477 | 0.705 |
-| 2.0 | 0.708 | 0.938 | 0.451 | 0.705 |
+| fusion | sample hit@1 | hit@5 | calibration hit@1 | qmsum hit@1 | hit@5 | mrr@10 |
+| --- | --- | --- | --- | --- | --- | --- |
+| reciprocal rank, weight 1.0 | 0.754 | 0.969 | 0.750 | 0.498 | 0.781 | 0.616 |
+| scores, lexical_weight 0.67 | 0.815 | 0.985 | 0.833 | 0.485 | 0.776 | 0.608 |
+| scores, lexical_weight 1.0 (default) | 0.815 | 0.985 | 0.833 | 0.477 | 0.785 | 0.606 |
+| scores, lexical_weight 1.5 | 0.785 | 0.969 | 0.833 | 0.481 | 0.764 | 0.612 |
+| scores, z-scores instead of min-max | 0.800 | 0.985 | 0.833 | 0.485 | 0.776 | 0.612 |
+| scores, raw cosine + 0.3 x BM25 / its best | 0.800 | 0.985 | 0.833 | 0.481 | 0.768 | 0.606 |
 
-Pooled over all 302 questions, 1.0 is best (hit@1 0.527, hit@5 0.755) and is plain RRF.
+Pooled over the 314 questions the default and RRF tie on hit@1 (176 each) and the default
+finds 2 more in the top 5; it is chosen for the press-conference sets, where RRF left
+fact questions second. Before the exchanges, BM25's RRF weight was chosen the same way
+(sample hit@1 0.677 dense only, 0.754 / 0.708 / 0.708 at weights 0.5 / 1.0 / 2.0).
 
 With the dialogue step on (rag/dialogue.py) a fused question passage is followed by the
 best passage of the turn that answers it, and a speaker filter also searches the
@@ -41,7 +50,8 @@ RRF_K = 60  # the usual reciprocal-rank constant: rank 1 scores 1/61, rank 10 1/
 
 
 def fuse(rankings: list[list[int]], weights: list[float], k: int) -> list[int]:
-    """Weighted reciprocal-rank fusion of ranked row lists; best k rows.
+    """Weighted reciprocal-rank fusion of ranked row lists; best k rows (for lists whose
+    scores don't compare: the same question asked two ways, fuse_hits).
 
     Example: fuse([[1, 2], [2, 3]], [1.0, 1.0], 2) == [2, 1]
     """
@@ -49,6 +59,23 @@ def fuse(rankings: list[list[int]], weights: list[float], k: int) -> list[int]:
     for ranking, weight in zip(rankings, weights, strict=True):
         for rank, row in enumerate(ranking, 1):
             scores[row] = scores.get(row, 0.0) + weight / (RRF_K + rank)
+    return sorted(scores, key=lambda row: (-scores[row], row))[:k]
+
+
+def fuse_scores(lists: Sequence[Sequence[tuple[int, float]]], weights: Sequence[float], k: int) -> list[int]:
+    """Weighted sum of each list's min-max scaled scores; best k rows. A row missing from a
+    list scores 0 there; a list whose scores are all equal scores 1 for each of its rows.
+
+    Example: fuse_scores([[(1, 0.9), (2, 0.7), (4, 0.5)], [(2, 7.0), (3, 1.0)]], [1.0, 1.0], 3) == [2, 1, 3]
+    """
+    scores: dict[int, float] = {}
+    for scored, weight in zip(lists, weights, strict=True):
+        if not scored:
+            continue
+        low, high = min(s for _, s in scored), max(s for _, s in scored)
+        for row, s in scored:
+            scaled = (s - low) / (high - low) if high > low else 1.0
+            scores[row] = scores.get(row, 0.0) + weight * scaled
     return sorted(scores, key=lambda row: (-scores[row], row))[:k]
 
 
@@ -109,7 +136,7 @@ class Retriever:
         ranked = [r for r, _ in dense]
         if self.lexical_weight > 0:
             lexical = self.reader.lexical.search(query, n_candidates, allowed=searched)
-            ranked = fuse([ranked, [r for r, _ in lexical]], [1.0, self.lexical_weight], n_candidates)
+            ranked = fuse_scores([dense, lexical], [1.0, self.lexical_weight], n_candidates)
         cosines = dict(dense)
 
         def cosine(rows: list[int]) -> None:  # fills in the cosines of rows BM25 or the dialogue brought

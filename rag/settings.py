@@ -69,8 +69,8 @@ class Settings:
     min_score: float = 0.28
     min_name_similarity: float = -1.0
     names_window: int = 5
-    # Weight of the BM25 ranking next to the dense one in reciprocal-rank fusion; 0 turns
-    # BM25 off. Chosen on the sample's and qmsum-val's questions (see rag/retriever.py).
+    # Weight of the BM25 scores next to the dense ones, each min-max scaled, in the fusion;
+    # 0 turns BM25 off. Chosen on the sample's and qmsum-val's questions (rag/retriever.py).
     lexical_weight: float = 1.0
     max_quotes: int = 2  # sentences quoted in an extractive answer
     # Characters of the exchange each hit brings along (the passages around it, whole;
