@@ -81,7 +81,9 @@ def fuse_scores(lists: Sequence[Sequence[tuple[int, float]]], weights: Sequence[
 
 def fuse_hits(rankings: Sequence[Sequence[Hit]], k: int) -> list[Hit]:
     """Reciprocal-rank fusion of hit lists for the same question asked two ways; a passage
-    found by both keeps its higher score. One list comes back as it is (its first k)."""
+    found by both keeps its higher score, and a hit whose lines overlap a better one's (the
+    same turn reached from the other list) is dropped. One list comes back as it is (its
+    first k)."""
     if len(rankings) == 1:
         return list(rankings[0][:k])
     best: dict[str, Hit] = {}
@@ -92,8 +94,16 @@ def fuse_hits(rankings: Sequence[Sequence[Hit]], k: int) -> list[Hit]:
                 best[h.passage.passage_id] = h
     ids = list(best)
     index = {passage_id: i for i, passage_id in enumerate(ids)}
-    order = fuse([[index[h.passage.passage_id] for h in hits] for hits in rankings], [1.0] * len(rankings), k)
-    return [best[ids[i]] for i in order]
+    order = fuse([[index[h.passage.passage_id] for h in hits] for hits in rankings], [1.0] * len(rankings), len(ids))
+    out: list[Hit] = []
+    for hit in (best[ids[i]] for i in order):
+        if not any(_overlap(hit, taken) for taken in out):
+            out.append(hit)
+    return out[:k]
+
+
+def _overlap(a: Hit, b: Hit) -> bool:
+    return a.passage.doc == b.passage.doc and a.line_start <= b.line_end and b.line_start <= a.line_end
 
 
 class Retriever:

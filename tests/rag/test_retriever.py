@@ -33,8 +33,9 @@ def test_filters_apply_to_both_rankings(presser_pipeline):
     assert hits and {h.passage.speaker for h in hits} == {"Jane Doe"}
 
 
-def _hit(passage_id: str, score: float) -> Hit:
-    return Hit(Passage("d", passage_id, "S", 1, 1, passage_id), score)
+def _hit(passage_id: str, score: float, line: int | None = None) -> Hit:
+    line = line or ord(passage_id[0])  # a line of its own unless told
+    return Hit(Passage("d", passage_id, "S", line, line, passage_id), score)
 
 
 def test_fuse_hits_ranks_agreement_first_and_keeps_the_higher_score():
@@ -44,3 +45,11 @@ def test_fuse_hits_ranks_agreement_first_and_keeps_the_higher_score():
     assert [h.passage.passage_id for h in fused] == ["b", "a", "c"]
     assert fused[0].score == 0.6
     assert fuse_hits([alone], 1) == alone[:1]
+
+
+def test_fuse_hits_drops_a_hit_on_lines_a_better_one_holds():
+    # the same turn split in two passages, each list finding one part
+    alone = [_hit("a#0", 0.5, line=9), _hit("b", 0.4)]
+    in_context = [_hit("a#1", 0.6, line=9), _hit("c", 0.3)]
+    fused = fuse_hits([alone, in_context], 3)
+    assert [h.passage.passage_id for h in fused] == ["a#0", "b", "c"]
