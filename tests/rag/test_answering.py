@@ -104,3 +104,17 @@ def test_the_sentence_holding_the_questions_words_is_quoted_first(fake_embedder)
     text = "How are the allies, how are they. Allies spend more."
     answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer("How are allies spending", [hit(text, 15)])
     assert answer.citations[0].quote == "Allies spend more."
+
+
+def test_a_second_quote_comes_from_the_first_quotes_exchange_only(fake_embedder):
+    # Two places say the same; quoting both would cite a line that answers something else.
+    first = hit("The centre opens in March.", 24, 0.9)
+    elsewhere = hit("In March the centre opens.", 60, 0.9)
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=2).answer("When does the centre open?", [first, elsewhere])
+    assert len(answer.citations) == 1
+    # within one exchange both sentences may be quoted
+    together = hit("The centre opens in March. In March the centre opens.", 24, 0.9)
+    assert (
+        len(ExtractiveAnswerer(fake_embedder, max_quotes=2).answer("When does the centre open?", [together]).citations)
+        == 2
+    )
