@@ -23,7 +23,10 @@ Measured with `rag eval` (the defaults otherwise; every step in docs/retrieval-s
 | 500 (default) | 0.754 | 0.969 | 2,232 | 0.734 | 0.498 | 0.781 | 2,918 |
 | 700 | 0.754 | 0.954 | 3,256 | 0.688 | 0.506 | 0.785 | 4,165 |
 
-700 breaks both sets' limits on characters in the top 5 (3,000 and 4,000). The question ->
+700 breaks both sets' limits on characters in the top 5 (3,000 and 4,000). (Rank fusion
+then; with today's score fusion, 500 / 600 / 700 give sample hit@5 0.985 / 0.969 / 0.954
+with 2,244 / 2,683 / 3,261 characters, qmsum-val hit@5 0.785 / 0.789 / 0.797 with 2,936 /
+3,549 / 4,154.) The question ->
 answer link alone: sample hit@1 0.708 -> 0.723, hit@5 0.938 -> 0.954; qmsum-val hit@5
 0.734 -> 0.726 (near-ties among one-line turns such as "Yeah ."). Mixing the partner turn's
 score into every passage's score instead (sum or max, weights 0.25-1) lost up to 0.37 hit@1
