@@ -118,3 +118,12 @@ def test_a_second_quote_comes_from_the_first_quotes_exchange_only(fake_embedder)
         len(ExtractiveAnswerer(fake_embedder, max_quotes=2).answer("When does the centre open?", [together]).citations)
         == 2
     )
+
+
+def test_a_questions_preamble_is_quoted_as_reluctantly_as_the_question():
+    hits = [
+        hit("Reports say the target will rise next year. Is that so?", 14, 0.6, "Ali Kaya"),
+        hit("The target will rise next year, Allies agreed.", 17, 0.6, "Jane"),
+    ]  # the preamble and the reply are equally close to the user's question
+    answer = ExtractiveAnswerer(BagOfWordsEmbedder(), max_quotes=1).answer("Will the target rise next year?", hits)
+    assert answer.citations[0].speaker == "Jane"
