@@ -5,7 +5,8 @@ blended with the passage's own retrieval score so context counts, plus the share
 question's rarer words it holds), and the best one is quoted with its speaker and cited by
 the lines that hold it, with a second from the same exchange when it scores nearly as well.
 A quote is an exact slice of the passage text, which is an exact slice of the file's
-lines: quotes are verbatim by construction. Whether to answer at all is decided before, in rag.abstention.
+lines: quotes are verbatim by construction. Whether to answer at all is decided before,
+in rag.abstention.
 """
 
 from __future__ import annotations
