@@ -127,3 +127,18 @@ def test_a_questions_preamble_is_quoted_as_reluctantly_as_the_question():
     ]  # the preamble and the reply are equally close to the user's question
     answer = ExtractiveAnswerer(BagOfWordsEmbedder(), max_quotes=1).answer("Will the target rise next year?", hits)
     assert answer.citations[0].speaker == "Jane"
+
+
+def test_with_exchanges_the_first_two_hits_compete_without_them_three(fake_embedder):
+    def place(text: str, line: int, with_exchange: bool) -> Hit:
+        h = hit(text, line, 0.5)
+        return Hit(h.passage, h.score, context=(h.passage,) if with_exchange else ())
+
+    for with_exchange, third_quoted in ((True, False), (False, True)):
+        hits = [
+            place("Budgets were reviewed today.", 10, with_exchange),
+            place("Allies met in Antalya.", 20, with_exchange),
+            place("The centre opens in March with instructors.", 30, with_exchange),
+        ]
+        answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer("When does the centre open?", hits)
+        assert (answer.citations[0].line_start == 30) is third_quoted
