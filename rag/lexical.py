@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.text import join_spelled
+from rag.text import english_stemmer, join_spelled
 
 _PARAMS = "params.index.json"  # bm25s's name; holds num_docs
 
@@ -56,12 +56,6 @@ class LexicalIndex:
         return self._n
 
     @cached_property
-    def _stemmer(self) -> Any:
-        import Stemmer
-
-        return Stemmer.Stemmer("english")
-
-    @cached_property
     def _bm25(self) -> Any:
         import bm25s
 
@@ -75,7 +69,9 @@ class LexicalIndex:
     def _tokenize(self, texts: Sequence[str]) -> Any:
         import bm25s
 
-        return bm25s.tokenize(list(texts), stopwords="en", stemmer=self._stemmer, return_ids=False, show_progress=False)
+        return bm25s.tokenize(
+            list(texts), stopwords="en", stemmer=english_stemmer(), return_ids=False, show_progress=False
+        )
 
     def search(self, query: str, k: int, *, allowed: Sequence[int] | None = None) -> list[tuple[int, float]]:
         """Best k (row, BM25 score) with a positive score, best first; ties by row."""

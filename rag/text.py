@@ -59,8 +59,9 @@ def content_terms(text: str) -> set[str]:
 
 
 @functools.cache
-def _stemmer() -> Any:
-    import Stemmer  # PyStemmer, the Snowball stemmer BM25 uses (rag/lexical.py)
+def english_stemmer() -> Any:
+    """The one Snowball stemmer (PyStemmer) that BM25 (rag/lexical.py) and quote scoring share."""
+    import Stemmer
 
     return Stemmer.Stemmer("english")
 
@@ -70,5 +71,5 @@ def stemmed_terms(text: str) -> set[str]:
 
     Example: stemmed_terms("Allies are spending more") == {"alli", "spend"}
     """
-    stem = _stemmer().stemWord
+    stem = english_stemmer().stemWord
     return {stem(w) for w in (fold(w) for w in words(text)) if w not in STOP_WORDS}
