@@ -19,7 +19,7 @@ from embeddings.base import Embedder
 from embeddings.faiss_index import choose_spec
 from embeddings.sentence_transformer import SentenceTransformerEmbedder
 from rag.abstention import abstention_reason
-from rag.answering import Answerer, ExtractiveAnswerer, StreamingAnswerer, abstain
+from rag.answering import Answerer, ExtractiveAnswerer, StreamingAnswerer, abstain, quoted_first
 from rag.errors import RagError
 from rag.followups import standalone_query
 from rag.ingest import IngestReport, find_files, prepare_updates
@@ -201,6 +201,8 @@ class Pipeline:
             answer = stream.answer()
         else:
             answer = chosen.answer(question, hits)
+        if uses("sentences"):  # the passage the answer quotes is shown first
+            hits = quoted_first(hits, answer)
         done = time.perf_counter()
         timings |= {"answer": (done - retrieved) * 1000, "total": (done - started) * 1000}
         yield AskStep(answer.text, AskResult(question, answer, tuple(hits), timings))

@@ -23,7 +23,7 @@ STEPS = {
     "speakers": "a question that names a speaker is answered from their turns (rag/speakers.py)",
     "dialogue": "a question turn brings the turn that answers it (rag/dialogue.py)",
     "followups": "a follow-up is rewritten from the history (rag/followups.py)",
-    "sentences": "answers quote the best sentences, not whole passages (rag/answering.py)",
+    "sentences": "answers quote the best sentences, not whole passages, and their passage is listed first (rag/answering.py)",
     "abstention": "unanswered questions are declined (rag/abstention.py)",
 }
 

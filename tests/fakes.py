@@ -54,18 +54,19 @@ class BagOfWordsEmbedder:
 
 
 class ScriptedAnswerer:
-    """Replies from a queue, citing the first hit; records every call."""
+    """Replies from a queue, citing the first hit (or the hit at `cite`); records every call."""
 
     name = "scripted"
 
-    def __init__(self, replies: Sequence[str] = ()) -> None:
+    def __init__(self, replies: Sequence[str] = (), *, cite: int = 0) -> None:
         self.replies = list(replies)
+        self.cite = cite
         self.calls: list[tuple[str, list[Hit]]] = []
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
         self.calls.append((question, list(hits)))
         text = self.replies.pop(0) if self.replies else "scripted"
-        p = hits[0].passage
+        p = hits[self.cite].passage
         return Answer(text, (Citation.of(p, p.line_start, p.line_start, p.text.split("\n")[0]),), False)
 
 

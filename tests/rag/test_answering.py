@@ -1,5 +1,5 @@
-from rag.answering import ExtractiveAnswerer, asks_who_asked, compose, shared_words
-from rag.records import Citation, Hit, Passage
+from rag.answering import ExtractiveAnswerer, asks_who_asked, compose, quoted_first, shared_words
+from rag.records import Answer, Citation, Hit, Passage
 from tests.fakes import BagOfWordsEmbedder
 
 
@@ -142,3 +142,23 @@ def test_with_exchanges_the_first_two_hits_compete_without_them_three(fake_embed
         ]
         answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer("When does the centre open?", hits)
         assert (answer.citations[0].line_start == 30) is third_quoted
+
+
+def test_quoted_first_moves_the_hit_holding_the_first_quote_to_the_front():
+    summit, opening, budget = (
+        hit("The Hague summit.", 127),
+        hit("Six weeks from now.\nIn the Hague.", 16),
+        hit("2%.", 30),
+    )
+    exchange = Hit(opening.passage, opening.score, context=(hit("Thank you.", 15).passage, opening.passage))
+
+    def quoting(line: int) -> Answer:
+        return Answer("", (Citation("doc", line, line, "Mark Rutte", "x"),), False)
+
+    assert quoted_first([summit, opening, budget], quoting(17)) == [opening, summit, budget]
+    # a quote from the hit's exchange counts as the hit's
+    assert quoted_first([summit, exchange, budget], quoting(15)) == [exchange, summit, budget]
+    # already first, quoted nowhere in the hits, or no quote at all: the order stays
+    assert quoted_first([summit, opening], quoting(127)) == [summit, opening]
+    assert quoted_first([summit, opening], quoting(90)) == [summit, opening]
+    assert quoted_first([summit, opening], Answer("", (), True)) == [summit, opening]

@@ -85,6 +85,16 @@ def test_pipeline_hands_hits_to_its_answerer(presser_pipeline, fake_embedder):
     assert question == "When does the training centre open?" and len(hits) == 2
 
 
+def test_the_hit_the_answer_quotes_comes_first_unless_sentences_are_off(presser_pipeline, make_pipeline, fake_embedder):
+    question = "When does the training centre open?"
+    retrieved = presser_pipeline.search(question, k=3)
+    for steps, first in ((frozenset(), retrieved[2]), (frozenset({"sentences"}), retrieved[0])):
+        settings = presser_pipeline.settings.with_overrides(without=steps)
+        result = Pipeline(settings, fake_embedder, ScriptedAnswerer(cite=2)).ask(question, k=3)
+        assert result.hits[0] == first
+        assert set(result.hits) == set(retrieved)
+
+
 def test_empty_question_is_a_programmer_error(presser_pipeline):
     with pytest.raises(ValueError, match="empty"):
         presser_pipeline.ask("  ")
