@@ -26,11 +26,11 @@ def test_eval_prints_metrics_and_writes_the_report(index: Path, tmp_path: Path, 
     questions = write_set(tmp_path)
     assert main(["eval", str(questions), "--index", str(index), "--report", str(tmp_path / "r")]) == 0
     out = capsys.readouterr().out
-    assert "| hit@1 | 0.333 |" in out and "| latency_p95_ms |" in out
+    assert "| hit@1 | 0.667 |" in out and "| latency_p95_ms |" in out
     assert {p.name for p in (tmp_path / "r").iterdir()} == {"results.json", "report.md", "report.html"}
     results = tmp_path / "r" / "results.json"
     assert main(["eval", str(questions), "--index", str(index), "--compare", str(results)]) == 0
-    assert "| hit@1 | 0.333 | +0.000 |" in capsys.readouterr().out
+    assert "| hit@1 | 0.667 | +0.000 |" in capsys.readouterr().out
 
 
 def test_fail_under_passes_and_fails(index: Path, tmp_path: Path, capsys):
@@ -38,10 +38,10 @@ def test_fail_under_passes_and_fails(index: Path, tmp_path: Path, capsys):
     capsys.readouterr()
     assert main(["eval", questions, "--index", str(index), "--fail-under", "hit@5=0.9"]) == 0
     assert "error" not in capsys.readouterr().err  # stderr holds only the progress bar
-    gates = ["--fail-under", "hit@1=0.9", "--fail-under", "hit@5=1", "--fail-under", "citation_recall=0.5"]
+    gates = ["--fail-under", "hit@1=0.9", "--fail-under", "hit@5=1", "--fail-under", "citation_recall=0.6"]
     assert main(["eval", questions, "--index", str(index), *gates]) == 1
     err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error")]
-    assert err == ["error: hit@1 = 0.3333 < 0.90", "error: citation_recall = 0.3333 < 0.50"]
+    assert err == ["error: hit@1 = 0.6667 < 0.90", "error: citation_recall = 0.50 < 0.60"]
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,7 @@ def test_write_report_writes_three_files(run, question_set: Path, tmp_path: Path
     assert results["questions"][0]["category"] == "fact" and "category" not in results["questions"][2]
     md = paths[1].read_text(encoding="utf-8")
     assert "| hit@5 | 1.000 |" in md
-    assert "## Failed questions (2)" in md  # centre and who cite line 11
+    assert "## Failed questions (1)" in md  # centre cites line 11
     assert "presser-2025-01-01 L21-21 Maria Lopez (Radio Sur)" in md  # what was retrieved
     page = paths[2].read_text(encoding="utf-8")
     assert page.count('src="data:image/png;base64,') + page.count("src='data:image/png;base64,") == 3
@@ -57,7 +57,7 @@ def test_category_plot_is_skipped_without_categories(run):
 def test_metrics_by_category(run, question_set: Path):
     by_category = metrics_by_category(run.records, read_categories(question_set))
     assert set(by_category) == {"fact", "unanswerable"}
-    assert by_category["fact"]["hit@5"] == 1.0 and by_category["fact"]["mrr@10"] == pytest.approx((1 + 1 / 3) / 2)
+    assert by_category["fact"]["hit@5"] == 1.0 and by_category["fact"]["mrr@10"] == pytest.approx((1 + 1 / 2) / 2)
     assert by_category["unanswerable"]["hit@5"] is None
     assert by_category["unanswerable"]["abstention_accuracy"] == 1.0
 
@@ -79,12 +79,12 @@ def test_deltas_and_compare(run, tmp_path: Path):
     baseline = dict(load_baseline(old), **{"hit@1": 0.5})
     paths = write_report(run, tmp_path / "new", baseline=baseline)
     results = json.loads(paths[0].read_text(encoding="utf-8"))
-    assert results["compare"]["delta"]["hit@1"] == pytest.approx(1 / 3 - 0.5)
+    assert results["compare"]["delta"]["hit@1"] == pytest.approx(2 / 3 - 0.5)
     assert results["compare"]["delta"]["hit@5"] == 0.0
     assert results["compare"]["baseline"]["hit@1"] == 0.5
-    assert "| hit@1 | 0.333 | -0.167 |" in paths[1].read_text(encoding="utf-8")
+    assert "| hit@1 | 0.667 | +0.167 |" in paths[1].read_text(encoding="utf-8")
     page = paths[2].read_text(encoding="utf-8")
-    assert "<th>delta</th>" in page and "-0.167" in page
+    assert "<th>delta</th>" in page and "+0.167" in page
 
 
 def test_metrics_table_without_baseline_has_no_delta_column(run):

@@ -41,22 +41,20 @@ def test_run_eval_scores_the_presser_set(presser_pipeline, tmp_path: Path):
     run = run_eval(presser_pipeline, load_questions(write_set(tmp_path)))
     by_id = {r.question.id: r for r in run.records}
     assert list(by_id) == ["target", "centre", "who", "iran"]
-    # target: gold passage 17-18 ranked first and cited. centre and who: the fake embedder's
-    # bag of words quotes line 11 ("the new training centre in Riga"), and the passage an
-    # answer quotes is shown first (rag.answering.quoted_first): centre's gold line 24, which
-    # retrieval ranked 2nd right after Maria's question it answers (rag/dialogue.py), is 3rd;
-    # who's gold, Maria's question, which retrieval ranked first, is 2nd.
+    # target: gold passage 17-18 ranked first and cited; centre: gold line 24 ranked 2nd
+    # after line 11, which the answer cites (the fake embedder's bag of words: "the new
+    # training centre in Riga"); who: Maria's question ranked first and cited.
     assert by_id["target"].failure is None
     assert by_id["centre"].failure == "first citation misses gold"
     assert by_id["iran"].abstained and by_id["iran"].failure is None
     assert set(by_id["iran"].metrics) == {"abstention_accuracy"}  # unanswerable: abstention only
     m = run.metrics
     assert list(m) == list(METRIC_NAMES)
-    assert m["hit@1"] == pytest.approx(1 / 3) and m["hit@3"] == 1.0
+    assert m["hit@1"] == pytest.approx(2 / 3) and m["hit@3"] == 1.0
     assert m["hit@5"] == 1.0 and m["hit@10"] == 1.0
-    assert m["mrr@10"] == pytest.approx((1 + 1 / 3 + 1 / 2) / 3)
-    assert m["citation_precision"] == pytest.approx(1 / 3)
-    assert m["citation_recall"] == pytest.approx(1 / 3)  # "who" has 2 gold lines, none cited
+    assert m["mrr@10"] == pytest.approx((1 + 1 / 2 + 1) / 3)
+    assert m["citation_precision"] == pytest.approx(2 / 3)
+    assert m["citation_recall"] == pytest.approx((1 + 0 + 1 / 2) / 3)  # "who" has 2 gold lines, 1 cited
     assert m["keyword_recall"] == 0.5  # "who" has no keywords; target 1.0, centre 0.0
     assert m["abstention_accuracy"] == 1.0 and m["abstention_precision"] == 1.0 and m["abstention_recall"] == 1.0
     assert m["latency_p50_ms"] is not None and m["latency_p50_ms"] <= m["latency_p95_ms"]

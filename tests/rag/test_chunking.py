@@ -61,7 +61,7 @@ def test_no_sample_passage_is_truncated_by_the_real_model(real_embedder):
         assert p.text in "\n".join(transcript.lines[p.line_start - 1 : p.line_end])
 
 
-def test_embedding_text_carries_the_previous_sentence_of_the_same_speaker():
+def test_embedding_text_carries_the_previous_sentence_whoever_spoke_it():
     text = "China is building up its forces. " + " ".join(f"Filler sentence {i} here." for i in range(6))
     turn = Turn("Rutte", "Rutte", 1, 1, (text + " They will have a thousand warheads.",))
     passages = chunk_turn("d", turn, count, max_tokens=16) + chunk_turn(
@@ -71,7 +71,10 @@ def test_embedding_text_carries_the_previous_sentence_of_the_same_speaker():
     assert texts[0] == f"Rutte: {passages[0].text}"  # nothing before it
     last_of_previous = passages[-3].text.split(". ")[-1]
     assert texts[-2] == f"Rutte: {last_of_previous} {passages[-2].text}"
-    assert texts[-1] == "Kaya: Why?"  # another speaker's words are not context
+    # a reply is about what it replies to: another speaker's last sentence leads it too
+    assert texts[-1] == f"Kaya: {passages[-2].text.split('. ')[-1]} Why?"
+    other_doc = chunk_turn("e", Turn("Kaya", "Kaya", 1, 1, ("Why?",)), count, max_tokens=16)
+    assert embedding_texts(passages[:1] + other_doc, count, model_max_tokens=256)[-1] == "Kaya: Why?"
 
 
 def test_context_is_dropped_where_it_would_pass_the_model_limit():
