@@ -50,7 +50,7 @@ import numpy as np
 
 from benchmarks.common import ROOT, machine, write_json
 from embeddings.base import Embedder, Vectors
-from rag.chunking import chunk_transcript, embedding_texts
+from rag.chunking import TEXT_RULE, chunk_transcript, embedding_texts
 from rag.parsing import read_transcript
 from rag.records import Passage, Transcript, Turn
 from rag.sentences import sentence_spans
@@ -202,7 +202,8 @@ def document_updates(docs: Sequence[SynthDoc], vectors: Vectors) -> list[Documen
     for doc in docs:
         transcript, passages = to_transcript(doc)
         sha = hashlib.sha256(transcript_text(doc).encode()).hexdigest()
-        updates.append(DocumentUpdate(transcript, f"{doc.doc}.txt", sha, passages, vectors[row : row + len(passages)]))
+        block = vectors[row : row + len(passages)]
+        updates.append(DocumentUpdate(transcript, f"{doc.doc}.txt", sha, passages, block, TEXT_RULE))
         row += len(passages)
     if row != len(vectors):
         raise ValueError(f"{len(vectors)} vectors for {row} passages")

@@ -21,6 +21,10 @@ CountTokens = Callable[[Sequence[str]], list[int]]
 
 # Words of the previous passage's last sentence that lead a passage's embedding text.
 CONTEXT_WORDS = 32
+# Version of what the embedder reads of a passage (embedding_texts), kept with each indexed
+# document: a document indexed under another is re-embedded by its next ingest, even when
+# its file did not change. 1: context from the same speaker only; 2: from whoever spoke.
+TEXT_RULE = 2
 
 
 def embedding_text(speaker: str, text: str, context: str = "") -> str:

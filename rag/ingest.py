@@ -16,7 +16,7 @@ from typing import Any
 from tqdm import tqdm
 
 from embeddings.base import Embedder
-from rag.chunking import chunk_transcript, embedding_texts
+from rag.chunking import TEXT_RULE, chunk_transcript, embedding_texts
 from rag.errors import TranscriptFormatError
 from rag.parsing import read_transcript
 from rag.store import DocumentUpdate
@@ -72,7 +72,9 @@ def prepare_updates(
 ) -> list[DocumentUpdate]:
     """Parse, chunk and embed every changed file; record skips and failures in `report`.
 
-    `known` is the manifest's documents table: doc -> {"sha256": ...}. A file above
+    `known` is the manifest's documents table: doc -> {"sha256": ..., "text_rule": ...}; a
+    file is unchanged when both match (documents indexed before text rules were recorded
+    count as rule 1, and are re-embedded). A file above
     `max_bytes`, a second file with the same document id, or the same content as another
     document (in this run or already indexed) is refused with the reason.
     """
@@ -99,9 +101,12 @@ def prepare_updates(
             )
             continue
         sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-        if known.get(doc, {}).get("sha256") == sha256:
-            report.unchanged.append(doc)
-            continue
+        indexed = known.get(doc, {})
+        if indexed.get("sha256") == sha256:
+            if indexed.get("text_rule", 1) == TEXT_RULE:
+                report.unchanged.append(doc)
+                continue
+            logger.info("%s: re-embedding, indexed under an older passage text rule", doc)
         twin = contents.get(sha256)
         if twin is not None and twin != doc:
             report.failed.append((str(path), f"has the same content as document {twin!r}; not indexed twice"))
@@ -118,6 +123,6 @@ def prepare_updates(
             continue
         texts = embedding_texts(passages, embedder.count_tokens, model_max_tokens=embedder.max_tokens)
         vectors = embedder.embed_passages(texts)
-        updates.append(DocumentUpdate(transcript, str(path.resolve()), sha256, tuple(passages), vectors))
+        updates.append(DocumentUpdate(transcript, str(path.resolve()), sha256, tuple(passages), vectors, TEXT_RULE))
         (report.updated if doc in known else report.added).append(doc)
     return updates

@@ -83,6 +83,7 @@ class DocumentUpdate:
     sha256: str
     passages: tuple[Passage, ...]
     vectors: Vectors  # one row per passage
+    text_rule: int  # rag.chunking.TEXT_RULE the vectors were embedded under
 
 
 def _sqlite_uri(path: Path, mode: str) -> str:
@@ -164,6 +165,7 @@ def write_generation(
         index.add(update.vectors)
         documents[update.transcript.doc] = {
             "sha256": update.sha256,
+            "text_rule": update.text_rule,
             "source": update.source,
             "n_passages": len(update.passages),
             "n_lines": len(update.transcript.lines),

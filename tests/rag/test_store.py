@@ -7,6 +7,7 @@ import pytest
 
 import rag.store
 from rag.answering import ExtractiveAnswerer
+from rag.chunking import TEXT_RULE
 from rag.errors import IndexMismatchError, IndexNotFoundError
 from rag.integrity import check_index
 from rag.pipeline import Pipeline
@@ -67,6 +68,19 @@ def test_unchanged_file_is_skipped(presser_pipeline, presser: Path, fake_embedde
     report = presser_pipeline.ingest([presser])
     assert report.unchanged == ["presser-2025-01-01"] and not report.added and not report.updated
     assert fake_embedder.n_passage_calls == calls
+
+
+def test_a_file_indexed_under_an_older_passage_text_rule_is_re_embedded(presser_pipeline, presser, fake_embedder):
+    manifest_path = presser_pipeline.index_dir / MANIFEST
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    assert manifest["documents"]["presser-2025-01-01"]["text_rule"] == TEXT_RULE
+    del manifest["documents"]["presser-2025-01-01"]["text_rule"]  # as indexes written before rules were kept
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    calls = fake_embedder.n_passage_calls
+    assert presser_pipeline.ingest([presser]).updated == ["presser-2025-01-01"]
+    assert fake_embedder.n_passage_calls > calls
+    assert presser_pipeline.ingest([presser]).unchanged == ["presser-2025-01-01"]
+    assert check_index(presser_pipeline.index_dir, "fake-bag-of-words").ok
 
 
 def test_changed_file_replaces_its_passages_and_keeps_others(presser_pipeline, presser: Path, tmp_path: Path):
