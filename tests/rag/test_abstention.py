@@ -1,6 +1,7 @@
 import numpy as np
 
 from rag.abstention import (
+    SIGNAL_HITS,
     AbstentionSignals,
     AbstentionThresholds,
     abstention_reason,
@@ -94,6 +95,17 @@ def test_measure_records_every_signal():
     assert np.isclose(signals.unknown_names[0][1], 1.0)
     assert signals.names_together_at == 2
     assert measure("anything", [], corpus, SynonymEmbedder()) == AbstentionSignals(best_score=-1.0)
+
+
+def test_signals_read_the_first_hits_only_however_many_were_asked_for():
+    # `rag eval` asks for 10 hits, users for 5: the decision must not depend on it
+    corpus = Corpus(["China builds up.", "Russia talks in Istanbul."])
+    first = [hit("China builds up.", 0.2, line=n) for n in range(1, SIGNAL_HITS + 1)]
+    more = [*first, hit("Russia talks in Istanbul.", 0.9, line=99)]
+    question = "Did Russia and China meet in Istanbul?"
+    assert measure(question, more, corpus, BagOfWordsEmbedder()) == measure(
+        question, first, corpus, BagOfWordsEmbedder()
+    )
 
 
 def test_each_threshold_declines_on_its_own():
