@@ -180,7 +180,9 @@ def quoted_first(hits: Sequence[Hit], answer: Answer) -> list[Hit]:
     hits, and the best sentence is the better judge of which place answers. The first
     passage a reader sees is then the one the answer quotes. Sample set hit@1 0.815 ->
     0.862 (mrr@10 0.882 -> 0.905), its calibration set 0.833 -> 0.917, qmsum-val 0.477 ->
-    0.498; the top 5 hold the same places, and citations do not change.
+    0.498 (before passages carried the sentence said before them; with it, switching the
+    sentences step off costs 0.031 / 0.083 / 0.021); the top 5 hold the same places, and
+    citations do not change.
 
     Example: a quote of line 17 with hits at lines 120 and 15-21 -> the hit at 15-21 first.
     """

@@ -43,12 +43,13 @@ def embedding_texts(passages: Sequence[Passage], count_tokens: CountTokens, *, m
     Context from the same speaker only, as before, against any speaker (the defaults
     otherwise): qmsum-val hit@1 0.498 -> 0.515, hit@5 0.785 -> 0.797, hit@10 0.899 -> 0.911,
     citation precision 0.485 -> 0.494; the sample set unchanged (hit@1 0.862, mrr@10 0.905
-    -> 0.906), its calibration set's abstention accuracy 0.536 -> 0.571. Tried and not kept: context only after a question (qmsum-val
-    hit@5 0.793); the last 32 words before the passage, across sentences and short turns
-    (qmsum-val hit@1 0.540, hit@5 0.802, but sample hit@1 0.846 and citation precision
-    0.844 -> 0.790; 64 words: sample hit@1 0.815); sentences gathered back to at least 20
-    words (qmsum-val hit@5 0.814, sample hit@1 0.877, but sample citation precision 0.823
-    and the best pooled abstention accuracy 0.924 against 0.930).
+    -> 0.906), its calibration set's abstention accuracy 0.536 -> 0.571. Tried and not
+    kept: context only after a question (qmsum-val hit@5 0.793); the last 32 words before
+    the passage, across sentences and short turns (qmsum-val hit@1 0.540, hit@5 0.802, but
+    sample hit@1 0.846 and citation precision 0.844 -> 0.790; 64 words: sample hit@1
+    0.815); sentences gathered back to at least 20 words (qmsum-val hit@5 0.814, sample
+    hit@1 0.877, but sample citation precision 0.823 and the best pooled abstention
+    accuracy 0.924 against 0.930); the start of the next passage too (docs/retrieval-steps.md).
 
     The context never pushes a text past the model's limit: it is dropped where it would.
     """
