@@ -125,22 +125,22 @@ class ExtractiveAnswerer:
         split = sentence_spans if self.sentences else lambda text: [(0, len(text))]
         # every passage of each hit's exchange, scored with the hit: the answer may be the
         # reply after the question that matched, each quote cited with its own speaker
-        units = [(i, h.score, p) for i, h in enumerate(hits) for p in h.passages]
+        units = [(i, p) for i, h in enumerate(hits) for p in h.passages]
         cores = [h.passage for h in hits]
         asked = content_terms(question)
-        own = [(unit, s, e) for unit, (_, _, p) in enumerate(units) if p in cores for s, e in split(p.text)]
+        own = [(unit, s, e) for unit, (_, p) in enumerate(units) if p in cores for s, e in split(p.text)]
         # Of the exchanges, the sentences sharing most words with the question, at most
         # MAX_SENTENCES in all: embedding every sentence around the hits was most of an
         # answer's time on a large corpus (116 ms at 100k passages).
         around = [
             (len(asked & content_terms(p.text[s:e])), unit, s, e)
-            for unit, (_, _, p) in enumerate(units)
+            for unit, (_, p) in enumerate(units)
             if p not in cores
             for s, e in split(p.text)
         ]
         around = sorted((a for a in around if a[0]), key=lambda a: (-a[0], a[1]))
         spans = own + sorted((unit, s, e) for _, unit, s, e in around[: max(0, self.MAX_SENTENCES - len(own))])
-        texts = [units[unit][2].text[s:e] for unit, s, e in spans]
+        texts = [units[unit][1].text[s:e] for unit, s, e in spans]
         query = self.embedder.embed_query(question)
         cosines = (self.embedder.embed_passages(texts) @ query.T).ravel()
         wants_question = asks_who_asked(question)
@@ -148,12 +148,12 @@ class ExtractiveAnswerer:
         candidates = []
         for (unit, s, e), text, cosine, lexical in zip(spans, texts, cosines, shared, strict=True):
             weight = 1.0 if len(content_terms(text)) >= self.MIN_CONTENT_WORDS else 0.5
-            hit, hit_score, passage = units[unit]
+            hit, passage = units[unit]
             if passage.text.rstrip().endswith("?") and not wants_question:  # a question, its preamble too
                 weight *= self.QUESTION_WEIGHT
             if passage not in cores:
                 weight *= self.CONTEXT_WEIGHT
-            blend = (1 - self.PASSAGE_WEIGHT) * float(cosine) + self.PASSAGE_WEIGHT * hit_score
+            blend = (1 - self.PASSAGE_WEIGHT) * float(cosine) + self.PASSAGE_WEIGHT * hits[hit].score
             score = weight * (blend + self.LEXICAL_WEIGHT * lexical)
             candidates.append(_Candidate(passage, hit, s, e, score))
         candidates.sort(key=lambda c: -c.score)
@@ -189,8 +189,8 @@ def quoted_first(hits: Sequence[Hit], answer: Answer) -> list[Hit]:
     if not answer.citations:
         return list(hits)
     cited = answer.citations[0]
-    for i, hit in enumerate(hits):
-        if any(p.doc == cited.doc and p.line_start <= cited.line_start <= p.line_end for p in hit.passages):
+    for i, hit in enumerate(hits):  # an exchange is consecutive lines of one document
+        if hit.passage.doc == cited.doc and hit.line_start <= cited.line_start <= hit.line_end:
             return [hit, *hits[:i], *hits[i + 1 :]]
     return list(hits)
 
