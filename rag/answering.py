@@ -20,7 +20,7 @@ from typing import Protocol, runtime_checkable
 from embeddings.base import Embedder
 from rag.records import Answer, Citation, Hit, Passage
 from rag.sentences import sentence_spans
-from rag.text import content_terms, stemmed_terms
+from rag.text import content_terms, says_little, stemmed_terms
 
 NOT_ANSWERED = "The transcripts don't answer this question"
 
@@ -78,8 +78,6 @@ class ExtractiveAnswerer:
     PASSAGE_WEIGHT = 0.4
     # Further quotes must score within this margin of the best one.
     MARGIN = 0.06
-    # Sentences shorter than this many content words ("Thank you.") are not quoted alone.
-    MIN_CONTENT_WORDS = 3
     # A journalist's question restates the topic, so it resembles the user's question more
     # than the reply does; unless the user asks who asked, questions are quoted reluctantly:
     # every sentence of a passage ending with "?", the preamble too ("According to some
@@ -147,7 +145,7 @@ class ExtractiveAnswerer:
         shared = shared_words(question, texts)
         candidates = []
         for (unit, s, e), text, cosine, lexical in zip(spans, texts, cosines, shared, strict=True):
-            weight = 1.0 if len(content_terms(text)) >= self.MIN_CONTENT_WORDS else 0.5
+            weight = 0.5 if says_little(text) else 1.0  # not quoted alone
             hit, passage = units[unit]
             if passage.text.rstrip().endswith("?") and not wants_question:  # a question, its preamble too
                 weight *= self.QUESTION_WEIGHT

@@ -58,6 +58,17 @@ def content_terms(text: str) -> set[str]:
     return {fold(w) for w in words(text) if fold(w) not in STOP_WORDS}
 
 
+# Fewer content words than this ("Thank you.", "Yeah, OK .") say nothing on their own: such
+# a sentence is not quoted alone (rag/answering.py), such a passage is not a hit of its own
+# but part of the exchange around one (rag/retriever.py).
+MIN_CONTENT_WORDS = 3
+
+
+def says_little(text: str) -> bool:
+    """Whether `text` holds fewer than MIN_CONTENT_WORDS content words: "Yeah , OK ." -> True."""
+    return len(content_terms(text)) < MIN_CONTENT_WORDS
+
+
 @functools.cache
 def english_stemmer() -> Any:
     """The one Snowball stemmer (PyStemmer) that BM25 (rag/lexical.py) and quote scoring share."""

@@ -54,12 +54,18 @@ It opens in March with two hundred instructors.
 """
 
 
-def test_a_retrieved_question_brings_its_answer(make_pipeline, tmp_path):
-    path = tmp_path / "aside.txt"
-    path.write_text(ASIDE, encoding="utf-8")
+def with_and_without_dialogue(make_pipeline, tmp_path, transcript: str):
+    """Two pipelines over `transcript`: every step on, and the dialogue step off."""
+    path = tmp_path / "transcript.txt"
+    path.write_text(transcript, encoding="utf-8")
     on, off = make_pipeline(), make_pipeline(index_dir=tmp_path / "off", without=frozenset({"dialogue"}))
     for pipeline in (on, off):
         pipeline.ingest([path])
+    return on, off
+
+
+def test_a_retrieved_question_brings_its_answer(make_pipeline, tmp_path):
+    on, off = with_and_without_dialogue(make_pipeline, tmp_path, ASIDE)
     assert _lines(on.search("What about the training centre?", k=2)) == [5, 8]
     assert 8 not in _lines(off.search("What about the training centre?", k=2))
 
@@ -113,3 +119,29 @@ def test_an_index_without_the_turn_indexes_skips_the_questions_to_a_speaker(pres
     older = make_pipeline()  # opens the index afresh
     assert older.reader().questions_to("Jane Doe") == []
     assert older.search("training centre", k=1, speaker="Jane Doe")[0].passage.line_start == 11
+
+
+# A meeting's one-word turns: "Yeah ." is embedded with the sentence before it
+# (rag.chunking.embedding_texts), so it matches that sentence's topic without saying anything.
+MEETING = """\
+Alice
+The remote control needs a rubber case to survive drops.
+
+Bob
+Yeah .
+
+Carol
+The factory quoted twelve euros for each rubber case on the remote.
+
+Dan
+Thank you .
+"""
+
+
+def test_a_passage_that_says_little_is_no_hit_of_its_own(make_pipeline, tmp_path):
+    on, off = with_and_without_dialogue(make_pipeline, tmp_path, MEETING)
+    question = "Why does the remote control need a rubber case?"
+    assert _lines(off.search(question, k=2)) == [2, 5]  # "Yeah ." second, on Alice's words
+    assert _lines(on.search(question, k=3)) == [2, 8, 5]  # Carol's quote before it
+    # a query that a short passage holds whole still finds it first
+    assert _lines(on.search("thank you", k=1)) == [11]
