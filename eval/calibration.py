@@ -31,6 +31,8 @@ MAX_DECLINED = 0.05  # share of answerable questions that may be wrongly decline
 MIN_SCORES = tuple(round(0.20 + 0.02 * i, 2) for i in range(11))  # 0.20 .. 0.40
 NAME_SIMILARITIES = (-1.0, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70, 0.75, 0.80, 1.01)
 NAMES_WINDOWS = (0, 5, 3, 1)  # at most k (5): ask sees no further passages
+QUANTITY_CHECKS = (False, True)
+THRESHOLDS = ("min_score", "min_name_similarity", "names_window", "check_quantities")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +56,14 @@ class SweepRow:
 
 
 def observe(pipeline: Pipeline, questions: Sequence[Question], *, show_progress: bool = False) -> list[Observation]:
-    """Ask every question once and record its abstention signals."""
+    """Ask every question once and record its abstention signals, those read from the answer
+    too: a question the configured thresholds declined is answered here all the same."""
     pipeline.warm_up()
     out = []
     for q in tqdm(questions, desc="calibrate", unit="q", disable=not show_progress, file=sys.stderr):
         result = pipeline.ask(q.question, history=list(q.history), doc=q.doc)
-        signals = measure(q.question, result.hits, pipeline.reader(), pipeline.embedder)
+        answer = result.answer if not result.answer.abstained else pipeline.answerer.answer(q.question, result.hits)
+        signals = measure(q.question, result.hits, pipeline.reader(), pipeline.embedder, answer)
         out.append(Observation(q.id, q.answerable, signals))
     return out
 
@@ -68,9 +72,11 @@ def grid(
     min_scores: Iterable[float] = MIN_SCORES,
     name_similarities: Iterable[float] = NAME_SIMILARITIES,
     names_windows: Iterable[int] = NAMES_WINDOWS,
+    quantity_checks: Iterable[bool] = QUANTITY_CHECKS,
 ) -> list[AbstentionThresholds]:
     """Every combination of the given values, the first value of each varying slowest."""
-    return [AbstentionThresholds(*values) for values in itertools.product(min_scores, name_similarities, names_windows)]
+    values = itertools.product(min_scores, name_similarities, names_windows, quantity_checks)
+    return [AbstentionThresholds(*v) for v in values]
 
 
 def score(observations: Sequence[Observation], thresholds: AbstentionThresholds) -> SweepRow:
@@ -115,13 +121,13 @@ def choose(rows: Sequence[SweepRow], *, max_declined: float = MAX_DECLINED) -> S
 def neighbours(rows: Sequence[SweepRow], chosen: SweepRow) -> dict[str, list[SweepRow]]:
     """For each threshold, the rows that differ from the chosen one in that threshold alone."""
     out: dict[str, list[SweepRow]] = {}
-    for name in ("min_score", "min_name_similarity", "names_window"):
+    for name in THRESHOLDS:
         out[name] = [
             r
             for r in rows
             if all(
                 getattr(r.thresholds, other) == getattr(chosen.thresholds, other)
-                for other in ("min_score", "min_name_similarity", "names_window")
+                for other in THRESHOLDS
                 if other != name
             )
         ]
@@ -139,14 +145,16 @@ def format_table(rows: Sequence[SweepRow], chosen: SweepRow) -> str:
         for r in varied:
             mark = " *" if r.thresholds == chosen.thresholds else ""
             value = getattr(r.thresholds, name)
+            shown = str(value) if isinstance(value, bool) else f"{value:g}"
             out.append(
-                f"| {value:g}{mark} | {r.accuracy:.3f} | {r.declined:.1%} | {_fmt(r.precision)} | {_fmt(r.recall)} |"
+                f"| {shown}{mark} | {r.accuracy:.3f} | {r.declined:.1%} | {_fmt(r.precision)} | {_fmt(r.recall)} |"
             )
         out.append("")
     t = chosen.thresholds
     out.append(
         f"chosen: min_score={t.min_score:g} min_name_similarity={t.min_name_similarity:g} "
-        f"names_window={t.names_window} (accuracy {chosen.accuracy:.3f}, answerable declined {chosen.declined:.1%})"
+        f"names_window={t.names_window} check_quantities={t.check_quantities} "
+        f"(accuracy {chosen.accuracy:.3f}, answerable declined {chosen.declined:.1%})"
     )
     return "\n".join(out)
 

@@ -18,7 +18,7 @@ from typing import Any
 from embeddings.base import Embedder
 from embeddings.faiss_index import choose_spec
 from embeddings.sentence_transformer import SentenceTransformerEmbedder
-from rag.abstention import abstention_reason
+from rag.abstention import decline_reason, measure, quantity_unstated
 from rag.answering import Answerer, ExtractiveAnswerer, StreamingAnswerer, abstain, quoted_first
 from rag.errors import RagError
 from rag.followups import standalone_query
@@ -187,9 +187,10 @@ class Pipeline:
         hits = fuse_hits(rankings, k or self.settings.k)
         retrieved = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000}
-        reason = None
+        reason = signals = None
         if uses("abstention"):
-            reason = abstention_reason(question, hits, self.reader(), self.embedder, self.settings.abstention)
+            signals = measure(question, hits, self.reader(), self.embedder)
+            reason = decline_reason(signals, self.settings.abstention)
         # The answerer weighs sentences by the user's own words; retrieval used the context.
         if reason:
             answer = abstain(reason)
@@ -201,6 +202,13 @@ class Pipeline:
             answer = stream.answer()
         else:
             answer = chosen.answer(question, hits)
+        # What only the answer shows: no figure quoted for "how many". A streamed answer
+        # (generative) is then replaced by the decline in the final step.
+        if signals is not None and not answer.abstained:
+            signals = replace(signals, quantity_unstated=quantity_unstated(question, answer))
+            reason = decline_reason(signals, self.settings.abstention)
+            if reason:
+                answer = abstain(reason)
         if uses("sentences"):  # the passage the answer quotes is shown first
             hits = quoted_first(hits, answer)
         done = time.perf_counter()

@@ -64,11 +64,13 @@ class Settings:
     # When the answerer abstains (rag/abstention.py, which shows the `rag calibrate` table that
     # chose them): the best passage's cosine is below min_score; a name the corpus never
     # mentions is closer than min_name_similarity to no name in the top passages; the
-    # question's names first appear together in a passage ranked below names_window (0: off).
+    # question's names first appear together in a passage ranked below names_window (0: off);
+    # check_quantities: a how-many or how-much question whose quotes hold no number.
     # The name check (min_name_similarity) did not pay on the calibration sets: off.
     min_score: float = 0.28
     min_name_similarity: float = -1.0
     names_window: int = 5
+    check_quantities: bool = True
     # Weight of the BM25 scores next to the dense ones, each min-max scaled, in the fusion;
     # 0 turns BM25 off. Chosen on the sample's and qmsum-val's questions (rag/retriever.py).
     lexical_weight: float = 1.0
@@ -103,7 +105,7 @@ class Settings:
 
     @property
     def abstention(self) -> AbstentionThresholds:
-        return AbstentionThresholds(self.min_score, self.min_name_similarity, self.names_window)
+        return AbstentionThresholds(self.min_score, self.min_name_similarity, self.names_window, self.check_quantities)
 
     @property
     def uploads(self) -> Path:

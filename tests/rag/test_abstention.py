@@ -4,20 +4,20 @@ from rag.abstention import (
     SIGNAL_HITS,
     AbstentionSignals,
     AbstentionThresholds,
-    abstention_reason,
     decline_reason,
     known_names,
     measure,
     name_similarities,
     names_together_at,
+    quantity_unstated,
     question_names,
     unknown_names,
 )
-from rag.records import Hit, Passage
+from rag.records import Answer, Citation, Hit, Passage
 from rag.text import term
 from tests.fakes import BagOfWordsEmbedder
 
-ALL_OFF = AbstentionThresholds(min_score=-1.0, min_name_similarity=-1.0, names_window=0)
+ALL_OFF = AbstentionThresholds(min_score=-1.0, min_name_similarity=-1.0, names_window=0, check_quantities=False)
 
 
 def hit(text: str, score: float = 0.5, speaker: str = "Mark Rutte", line: int = 1) -> Hit:
@@ -123,9 +123,39 @@ def test_each_threshold_declines_on_its_own():
     assert decline_reason(AbstentionSignals(best_score=-1.0), ALL_OFF) == "no passage matches the question"
 
 
-def test_abstention_reason_measures_then_decides():
+def test_measure_then_decide():
     corpus = Corpus(["China builds up."])
     hits = [hit("China builds up.", 0.5)]
     strict = AbstentionThresholds(0.3, 0.45, 5)
-    assert abstention_reason("How big is Beijing's arsenal?", hits, corpus, SynonymEmbedder(), strict) is None
-    assert "Iran" in abstention_reason("How big is Iran's arsenal?", hits, corpus, SynonymEmbedder(), strict)
+    assert decline_reason(measure("How big is Beijing's arsenal?", hits, corpus, SynonymEmbedder()), strict) is None
+    assert "Iran" in decline_reason(measure("How big is Iran's arsenal?", hits, corpus, SynonymEmbedder()), strict)
+
+
+def quoting(*quotes: str) -> Answer:
+    cites = tuple(Citation("d", n, n, "Mark Rutte", q) for n, q in enumerate(quotes, 1))
+    return Answer(" ".join(quotes), cites, False)
+
+
+def test_a_quantity_question_needs_a_number_in_the_quotes():
+    ask = "How many Eurofighters does Türkiye plan to purchase?"
+    assert quantity_unstated(ask, quoting("Türkiye is in talks to purchase Eurofighters."))
+    assert quantity_unstated(ask, quoting("It is acquiring F-35s and G7 partners agree."))  # names, not figures
+    assert quantity_unstated("How much does it cost?", quoting("It costs much more now."))
+    for figure in ("forty Eurofighters", "a thousand warheads", "2% of GDP", "$5 billion", "eighteen jets", "half"):
+        assert not quantity_unstated(ask, quoting("Talks go on.", f"They want {figure}.")), figure  # any quote
+    assert not quantity_unstated("Which jets will Türkiye buy?", quoting("Türkiye wants Eurofighters."))
+    assert not quantity_unstated(ask, quoting())  # nothing quoted: nothing to judge
+    assert not quantity_unstated(ask, Answer("declined", (), True))
+    assert not quantity_unstated(ask, quoting("The canteen is fourteenth in line."))  # "fourteen..." only whole
+
+
+def test_the_quantity_signal_is_read_from_the_answer_and_can_be_switched_off():
+    corpus = Corpus(["Türkiye is in talks to purchase Eurofighters."])
+    hits = [hit("Türkiye is in talks to purchase Eurofighters.", 0.6)]
+    ask = "How many Eurofighters does Türkiye plan to purchase?"
+    answer = quoting("Türkiye is in talks to purchase Eurofighters.")
+    assert not measure(ask, hits, corpus, BagOfWordsEmbedder()).quantity_unstated  # before any answer
+    signals = measure(ask, hits, corpus, BagOfWordsEmbedder(), answer)
+    assert signals.quantity_unstated
+    assert "how many or how much" in decline_reason(signals, AbstentionThresholds(-1.0, -1.0, 0))
+    assert decline_reason(signals, ALL_OFF) is None

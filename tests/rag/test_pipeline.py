@@ -51,6 +51,23 @@ def test_weak_evidence_abstains(make_pipeline, presser: Path):
     assert result.answer.abstained and not result.answer.citations
 
 
+def test_a_quantity_question_answered_without_a_number_is_declined(make_pipeline, presser: Path):
+    pipeline = make_pipeline()
+    pipeline.ingest([presser])
+    counted = pipeline.ask("How many instructors open in March?")
+    assert not counted.answer.abstained and "two hundred" in counted.answer.text
+    assert "three percent" in pipeline.ask("How much of GDP did Allies agree to aim for?").answer.text
+    uncounted = pipeline.ask("How many Allies reviewed the budget?")  # line 9 names no figure
+    assert uncounted.answer.abstained and not uncounted.answer.citations
+    assert "how many or how much" in uncounted.answer.text
+    assert not make_pipeline(check_quantities=False).ask("How many Allies reviewed the budget?").answer.abstained
+    assert (
+        not make_pipeline(without=frozenset({"abstention"}))
+        .ask("How many Allies reviewed the budget?")
+        .answer.abstained
+    )
+
+
 def test_follow_up_is_searched_with_the_earlier_question(presser_pipeline, fake_embedder):
     scripted = ScriptedAnswerer()
     pipeline = Pipeline(presser_pipeline.settings, fake_embedder, scripted)
