@@ -26,14 +26,14 @@ run: install
 	$(VENV)/bin/rag serve
 
 # Regression gate: the sample's question set must stay a little above today's figures
-# (measured with every step of docs/retrieval-steps.md on: hit@1 0.862, hit@5 0.985,
-# mrr@10 0.906, citation_precision 0.844, citation_recall 0.823, keyword_recall 0.664,
-# abstention_accuracy 0.899),
+# (measured with every step of docs/retrieval-steps.md on: hit@1 0.846, hit@5 0.985,
+# mrr@10 0.898, citation_precision 0.831, citation_recall 0.823, keyword_recall 0.664,
+# abstention_accuracy 0.911),
 # so a change that answers worse fails CI.
 GATE_INDEX := $(or $(TMPDIR),/tmp)/transcript-qa-gate-index
 GATES := --fail-under hit@1=0.83 --fail-under hit@5=0.95 --fail-under mrr@10=0.88 \
 	--fail-under citation_precision=0.80 --fail-under citation_recall=0.78 --fail-under keyword_recall=0.63 \
-	--fail-under abstention_accuracy=0.87
+	--fail-under abstention_accuracy=0.88
 
 # The browser test drives Debian's Chromium (Playwright's own browser download fails on
 # these machines); installed once, with sudo when not root.

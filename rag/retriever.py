@@ -213,7 +213,13 @@ class Retriever:
             if any(first <= end and start <= last for start, end in taken):
                 continue
             taken.append((first, last))
-            out.append(replace(hit, context=tuple(around[r] for r in range(first, last + 1))))
+            before = around.get(first - 1)
+            asked = (
+                before
+                if before and before.text.rstrip().endswith("?") and before.speaker != around[first].speaker
+                else None
+            )
+            out.append(replace(hit, context=tuple(around[r] for r in range(first, last + 1)), asked=asked))
             if len(out) == k:
                 break
         return out
