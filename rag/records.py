@@ -71,10 +71,6 @@ class Hit:
     # The passages around it in the transcript, in order and including it: the exchange the
     # retriever hands on (rag/dialogue.py); empty when the hit stands alone.
     context: tuple[Passage, ...] = ()
-    # The question the exchange answers, where it did not fit in it (another speaker's
-    # passage ending with "?" just before): read by the abstention's names check, since a
-    # reply rarely repeats the names its question used; not quoted, not counted as shown.
-    asked: Passage | None = None
 
     @property
     def passages(self) -> tuple[Passage, ...]:

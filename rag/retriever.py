@@ -41,7 +41,7 @@ from dataclasses import replace
 import numpy as np
 
 from embeddings.base import Embedder
-from rag.dialogue import exchange, with_answers
+from rag.dialogue import exchange, with_answers, with_question
 from rag.records import Hit
 from rag.reranking import Reranker
 from rag.store import IndexReader
@@ -210,16 +210,11 @@ class Retriever:
         for hit, row in zip(hits, rows, strict=True):
             around = self.reader.around(row, self.CONTEXT_REACH)
             first, last = exchange(row, {r: len(p.text) for r, p in around.items()}, self.context_chars)
+            first = with_question(first, around)
             if any(first <= end and start <= last for start, end in taken):
                 continue
             taken.append((first, last))
-            before = around.get(first - 1)
-            asked = (
-                before
-                if before and before.text.rstrip().endswith("?") and before.speaker != around[first].speaker
-                else None
-            )
-            out.append(replace(hit, context=tuple(around[r] for r in range(first, last + 1)), asked=asked))
+            out.append(replace(hit, context=tuple(around[r] for r in range(first, last + 1))))
             if len(out) == k:
                 break
         return out

@@ -1,5 +1,3 @@
-from dataclasses import replace
-
 import numpy as np
 
 from rag.abstention import (
@@ -79,14 +77,6 @@ def test_names_together_at_is_the_rank_of_the_first_passage_holding_all():
     assert names_together_at({"russ"}, hits) == 0  # one name relates nothing
     # the speaker counts: "What did Rutte say about Russia?" is about Rutte's own turns
     assert names_together_at({"russ", "rutt"}, hits) == 1
-
-
-def test_names_together_read_the_question_a_reply_answers():
-    # "Did Rutte confirm that IP4 leaders are invited to the Hague?": the reply says neither name
-    question = Passage("d", "d:3-3#0", "Mizuho Morioka", 3, 3, "Will NATO invite the IP4 to the Hague?")
-    reply = hit("There are no announcements about invitees.", line=5)
-    assert names_together_at({"ip4", "hagu"}, [reply]) is None
-    assert names_together_at({"ip4", "hagu"}, [replace(reply, asked=question)]) == 1
 
 
 def test_name_similarities_compare_with_the_capitalised_words_of_the_hits():

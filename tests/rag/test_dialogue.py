@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rag.dialogue import exchange, with_answers
+from rag.dialogue import exchange, with_answers, with_question
+from rag.records import Passage
 
 
 def test_each_question_is_followed_by_its_best_answer():
@@ -109,16 +110,24 @@ def test_hits_come_with_their_exchange_and_never_overlap(make_pipeline, presser)
     assert all(len(h.text) <= 100 + 50 for h in hits)  # the budget counts passage text; speaker names add a little
 
 
-def test_a_reply_carries_the_question_that_did_not_fit_in_its_exchange(make_pipeline, presser):
-    pipeline = make_pipeline(context_chars=50)  # the reply at 24 (47 characters) alone
+def test_an_exchange_shows_the_question_it_answers_beyond_the_budget(make_pipeline, presser):
+    pipeline = make_pipeline(context_chars=50)  # the reply at 24 (47 characters) fills it
     pipeline.ingest([presser])
     reply = next(h for h in pipeline.search("two hundred instructors in March", k=3) if h.passage.line_start == 24)
-    assert (reply.line_start, reply.line_end) == (24, 24)  # not shown, not quoted
-    assert reply.asked is not None and reply.asked.text == "What about the training centre?"
-    wide = make_pipeline(index_dir=pipeline.index_dir, context_chars=100).search("two hundred instructors", k=1)[0]
-    assert wide.line_start == 21 and wide.asked is None  # inside the exchange already
-    opening = make_pipeline(index_dir=pipeline.index_dir, context_chars=50).search("budget reviewed", k=1)[0]
-    assert opening.passage.line_start == 9 and opening.asked is None  # nothing before it asks
+    assert (reply.line_start, reply.line_end) == (21, 24)
+    assert reply.text.startswith("Maria Lopez (Radio Sur): What about the training centre?")
+    opening = pipeline.search("budget reviewed", k=1)[0]
+    assert opening.passage.line_start == 9 and opening.line_start == 9  # nothing before it asks
+
+
+def test_with_question_takes_another_speakers_question_only():
+    def rows(*texts_and_speakers):
+        return {n: Passage("d", f"d#{n}", who, n, n, text) for n, (who, text) in enumerate(texts_and_speakers, 3)}
+
+    asked = rows(("Maria", "What about the centre?"), ("Jane", "It opens in March."))
+    assert with_question(4, asked) == 3 and with_question(3, asked) == 3
+    assert with_question(4, rows(("Jane", "Why?"), ("Jane", "Because."))) == 4  # her own question
+    assert with_question(4, rows(("Maria", "The centre."), ("Jane", "Yes."))) == 4  # no question
 
 
 def test_an_index_without_the_turn_indexes_skips_the_questions_to_a_speaker(presser_pipeline, make_pipeline):
