@@ -225,8 +225,8 @@ _ASKS_QUANTITY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
 # number word. "one" also counts ("one of the reasons"): the check errs towards answering.
 _NUMBER = re.compile(
     r"(?<![\w-])\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|"
-    r"millions?|billions?|trillions?|dozens?|half|twice|double|triple)\b",
+    r"(?:thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+    r"ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|twice|double|triple)\b",
     re.IGNORECASE,
 )
 

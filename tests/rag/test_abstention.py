@@ -146,7 +146,7 @@ def test_a_quantity_question_needs_a_number_in_the_quotes():
     assert not quantity_unstated("Which jets will Türkiye buy?", quoting("Türkiye wants Eurofighters."))
     assert not quantity_unstated(ask, quoting())  # nothing quoted: nothing to judge
     assert not quantity_unstated(ask, Answer("declined", (), True))
-    assert not quantity_unstated(ask, quoting("The canteen is fourteenth in line."))  # "fourteen..." only whole
+    assert quantity_unstated(ask, quoting("The canteen is fourteenth in line."))  # number words only whole
 
 
 def test_the_quantity_signal_is_read_from_the_answer_and_can_be_switched_off():
