@@ -10,6 +10,10 @@ SPEAKERS = [
     "Grad E",
     "Grad A",
     "Marketing",
+    "Julie Morgan AM",
+    "Eluned Morgan AM",
+    "Industrial Designer",
+    "User Interface",
 ]
 
 
@@ -26,6 +30,10 @@ SPEAKERS = [
         ("What did Grad students say?", None),  # every Grad label matches part-way: none chosen
         ("Did Rutte answer Siebold?", None),  # two speakers: ambiguous
         ("How many warheads?", None),
+        ("What did Julie Morgan think of the monitoring system?", "Julie Morgan AM"),  # "AM": no surname
+        ("What did Morgan say about pay?", None),  # two Morgans, neither written out
+        ("What did Industrial Designer think of the user interface?", "Industrial Designer"),
+        ("How did User Interface answer Industrial Designer?", None),  # both capitalised
     ],
 )
 def test_named_speaker(question, speaker):
