@@ -14,6 +14,7 @@ SPEAKERS = [
     "Eluned Morgan AM",
     "Industrial Designer",
     "User Interface",
+    "Professor C",
 ]
 
 
@@ -34,6 +35,9 @@ SPEAKERS = [
         ("What did Morgan say about pay?", None),  # two Morgans, neither written out
         ("What did Industrial Designer think of the user interface?", "Industrial Designer"),
         ("How did User Interface answer Industrial Designer?", None),  # both capitalised
+        ("What did C think about the recording equipment?", "Professor C"),  # a letter for a label
+        ("Was Plan C or the recording equipment cheaper?", None),  # a letter after a capitalised word
+        ("What did c think?", None),  # lower case: no label
     ],
 )
 def test_named_speaker(question, speaker):
