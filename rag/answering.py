@@ -161,6 +161,21 @@ class ExtractiveAnswerer:
         # Citation precision 0.766 -> 0.812 on the sample set (recall 0.823 -> 0.792), 0.864
         # -> 0.909 on its calibration set, 0.479 -> 0.468 on qmsum-val's long gold ranges.
         further = [c for c in candidates[1:] if c.hit == best.hit and c.score >= best.score - self.MARGIN]
+        # A quoted question is followed by the best sentence of its reply, whatever its score:
+        # the question names the topic, the reply answers ("Did Rutte confirm that IP4 leaders
+        # were invited?" quoting the journalist, then "There are no announcements ... about
+        # invitees"). Sample set citation precision 0.831 -> 0.838, recall 0.823 -> 0.831,
+        # keyword recall 0.664 -> 0.672; qmsum-val recall 0.030 -> 0.033, the rest unchanged.
+        if best.passage.text.rstrip().endswith("?") and not wants_question:
+            reply = [
+                c
+                for c in candidates
+                if c.hit == best.hit
+                and c.passage.speaker != best.passage.speaker
+                and c.passage.line_start > best.passage.line_start
+            ]
+            if reply:
+                further = [reply[0], *(c for c in further if c is not reply[0])]
         return [best, *further][: self.max_quotes]
 
     @staticmethod
