@@ -97,8 +97,9 @@ ones: their quotes state the figure ("eight [Allies]", "a thousand nuclear warhe
 shows even beyond its budget (rag.dialogue.with_question): "Did Rutte confirm that IP4
 leaders have been invited to the Hague summit?" was declined, its names being in the
 journalist's question only; now answered (sample set 0.899 -> 0.911, none of its
-answerable questions declined; pooled 0.951), though by quoting that journalist's
-question rather than the reply, so the sample's citation precision 0.844 -> 0.831.
+answerable questions declined; pooled 0.951), its first quote being that journalist's
+question (line 123), so the sample's citation precision 0.844 -> 0.831; the reply (line
+126, "no announcements ... about invitees") is quoted after it since (rag/answering.py).
 
 `rag calibrate` picks min_score 0.26: the same pooled accuracy as 0.28 (0.951), with one
 qmsum-val question fewer declined (0.3% against 0.6%) and one calibration-set question
