@@ -84,7 +84,7 @@ def with_question(first: int, passages: Mapping[int, Passage]) -> int:
     -> with_question(4, rows) == 3; with_question(3, rows) == 3.
     """
     before = passages.get(first - 1)
-    if before is not None and before.text.rstrip().endswith("?") and before.speaker != passages[first].speaker:
+    if before is not None and before.asks and before.speaker != passages[first].speaker:
         return first - 1
     return first
 

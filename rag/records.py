@@ -50,6 +50,12 @@ class Passage:
     time_start: float | None = None  # seconds, for subtitles and speech-recognition output
     time_end: float | None = None
 
+    @property
+    def asks(self) -> bool:
+        """Whether it ends with a question mark: a question, its preamble included (the
+        store's SQL test for the question -> answer link, rag.store._ASKS, is the same)."""
+        return self.text.rstrip().endswith("?")
+
     def to_json(self, score: float | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {
             "doc": self.doc,

@@ -197,9 +197,7 @@ class Retriever:
         little = {
             r
             for r, p in zip(rows, self.reader.passages(rows), strict=True)
-            if says_little(p.text)
-            and not p.text.rstrip().endswith("?")
-            and not (asked and asked <= stemmed_terms(p.text))
+            if says_little(p.text) and not p.asks and not (asked and asked <= stemmed_terms(p.text))
         }
         return [r for r in rows if r not in little] + [r for r in rows if r in little]
 
