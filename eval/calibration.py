@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from tqdm import tqdm
 
 from eval.metrics import abstention_accuracy, abstention_precision, abstention_recall, answerable_declined
-from rag.abstention import AbstentionSignals, AbstentionThresholds, decline_reason, measure
+from rag.abstention import AbstentionSignals, AbstentionThresholds, decline_reason, measure, read_answer
 from rag.pipeline import Pipeline
 from rag.questions import Question
 
@@ -63,7 +63,9 @@ def observe(pipeline: Pipeline, questions: Sequence[Question], *, show_progress:
     for q in tqdm(questions, desc="calibrate", unit="q", disable=not show_progress, file=sys.stderr):
         result = pipeline.ask(q.question, history=list(q.history), doc=q.doc)
         answer = result.answer if not result.answer.abstained else pipeline.answerer.answer(q.question, result.hits)
-        signals = measure(q.question, result.hits, pipeline.reader(), pipeline.embedder, answer)
+        signals = read_answer(
+            measure(q.question, result.hits, pipeline.reader(), pipeline.embedder), q.question, answer
+        )
         out.append(Observation(q.id, q.answerable, signals))
     return out
 

@@ -121,7 +121,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from embeddings.base import Embedder
@@ -244,11 +244,9 @@ def quantity_unstated(question: str, answer: Answer) -> bool:
     return not any(_NUMBER.search(c.quote) for c in answer.citations)
 
 
-def measure(
-    question: str, hits: Sequence[Hit], corpus: Corpus, embedder: Embedder, answer: Answer | None = None
-) -> AbstentionSignals:
-    """Every signal for one question and its hits (fused order, best first); those read
-    from the answer only when it is given (`rag calibrate` answers every question)."""
+def measure(question: str, hits: Sequence[Hit], corpus: Corpus, embedder: Embedder) -> AbstentionSignals:
+    """Every signal read before the answer, for one question and its hits (fused order,
+    best first); `read_answer` adds those the answer shows."""
     if not hits:
         return AbstentionSignals(best_score=-1.0)
     missing = unknown_names(question, corpus.vocabulary)
@@ -259,8 +257,13 @@ def measure(
         best_score=max(h.score for h in hits),  # fused ranking: the first hit need not be the closest
         unknown_names=tuple(zip(missing, similarities, strict=True)),
         names_together_at=names_together_at(names, hits),
-        quantity_unstated=answer is not None and quantity_unstated(question, answer),
     )
+
+
+def read_answer(signals: AbstentionSignals, question: str, answer: Answer) -> AbstentionSignals:
+    """`signals` with those only the answer shows (quantity_unstated): read by the pipeline
+    once it has answered, and by `rag calibrate`, which answers every question."""
+    return replace(signals, quantity_unstated=quantity_unstated(question, answer))
 
 
 def decline_reason(signals: AbstentionSignals, thresholds: AbstentionThresholds) -> str | None:

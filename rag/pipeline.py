@@ -18,7 +18,7 @@ from typing import Any
 from embeddings.base import Embedder
 from embeddings.faiss_index import choose_spec
 from embeddings.sentence_transformer import SentenceTransformerEmbedder
-from rag.abstention import decline_reason, measure, quantity_unstated
+from rag.abstention import decline_reason, measure, read_answer
 from rag.answering import Answerer, ExtractiveAnswerer, StreamingAnswerer, abstain, quoted_first
 from rag.errors import RagError
 from rag.followups import standalone_query
@@ -205,8 +205,7 @@ class Pipeline:
         # What only the answer shows: no figure quoted for "how many". A streamed answer
         # (generative) is then replaced by the decline in the final step.
         if signals is not None and not answer.abstained:
-            signals = replace(signals, quantity_unstated=quantity_unstated(question, answer))
-            reason = decline_reason(signals, self.settings.abstention)
+            reason = decline_reason(read_answer(signals, question, answer), self.settings.abstention)
             if reason:
                 answer = abstain(reason)
         if uses("sentences"):  # the passage the answer quotes is shown first

@@ -11,6 +11,7 @@ from rag.abstention import (
     names_together_at,
     quantity_unstated,
     question_names,
+    read_answer,
     unknown_names,
 )
 from rag.records import Answer, Citation, Hit, Passage
@@ -155,7 +156,7 @@ def test_the_quantity_signal_is_read_from_the_answer_and_can_be_switched_off():
     ask = "How many Eurofighters does Türkiye plan to purchase?"
     answer = quoting("Türkiye is in talks to purchase Eurofighters.")
     assert not measure(ask, hits, corpus, BagOfWordsEmbedder()).quantity_unstated  # before any answer
-    signals = measure(ask, hits, corpus, BagOfWordsEmbedder(), answer)
+    signals = read_answer(measure(ask, hits, corpus, BagOfWordsEmbedder()), ask, answer)
     assert signals.quantity_unstated
     assert "how many or how much" in decline_reason(signals, AbstentionThresholds(-1.0, -1.0, 0))
     assert decline_reason(signals, ALL_OFF) is None
