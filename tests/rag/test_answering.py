@@ -133,6 +133,20 @@ def test_a_quoted_question_is_followed_by_its_reply(fake_embedder):
     assert [c.speaker for c in who.citations] == ["Ali Kaya"]
 
 
+def test_who_asked_quotes_the_asker_not_the_reply_that_repeats_the_words(fake_embedder):
+    # The journalist names the topic without a question mark, the reply repeats it word for
+    # word, the journalist then asks.
+    opening = Passage("d", "d:3-3#0", "Ali Kaya", 3, 3, "A question on the Hague investment pledge.")
+    reply = Passage("d", "d:5-5#0", "Jane Doe", 5, 5, "The Hague investment plan, a pledge sounds vague.")
+    asked = Passage("d", "d:7-7#0", "Ali Kaya", 7, 7, "Does it need a credible path?")
+    hit = Hit(reply, 0.5, context=(opening, reply, asked))
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=2).answer(
+        "Who asked about the Hague investment pledge?", [hit]
+    )
+    assert [c.speaker for c in answer.citations] == ["Ali Kaya"]
+    assert answer.citations[0].line_start == 3
+
+
 def test_a_questions_preamble_is_quoted_as_reluctantly_as_the_question():
     hits = [
         hit("Reports say the target will rise next year. Is that so?", 14, 0.6, "Ali Kaya"),
