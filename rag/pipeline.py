@@ -25,7 +25,7 @@ from rag.followups import standalone_query
 from rag.ingest import IngestReport, find_files, prepare_updates
 from rag.records import AskResult, AskStep, Hit
 from rag.reranking import CrossEncoderReranker, Reranker
-from rag.retriever import Retriever, fuse_hits
+from rag.retriever import Retriever
 from rag.settings import Settings
 from rag.sources import Source, source_for
 from rag.speakers import named_speaker
@@ -182,9 +182,7 @@ class Pipeline:
         started = time.perf_counter()
         uses = self.settings.uses
         query = standalone_query(question, history) if uses("followups") else question
-        queries = [query] if query == question else [question, query]  # a follow-up: its own words, and in context
-        rankings = [self.search(q, k=k, doc=doc, speaker=speaker or self._named_speaker(q, doc)) for q in queries]
-        hits = fuse_hits(rankings, k or self.settings.k)
+        hits = self.search(query, k=k, doc=doc, speaker=speaker or self._named_speaker(query, doc))
         retrieved = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000}
         reason = signals = None

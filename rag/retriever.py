@@ -6,8 +6,8 @@ score is the dense cosine of query and passage, whichever list found it, so thre
 on it (abstention) mean the same with or without BM25.
 
 Fusion (`fuse_scores`): each list's scores are min-max scaled over its candidates and
-summed, BM25's times Settings.lexical_weight. Reciprocal-rank fusion (`fuse`), used
-before, throws away how far ahead the best passage is: a passage that holds the
+summed, BM25's times Settings.lexical_weight. Reciprocal-rank fusion, used before,
+throws away how far ahead the best passage is: a passage that holds the
 question's rare words and is close in meaning stands out in both lists. Answerable
 questions of the sample set (65), its calibration set (12) and qmsum-val (237), every
 step of docs/retrieval-steps.md on:
@@ -47,21 +47,6 @@ from rag.reranking import Reranker
 from rag.store import IndexReader
 from rag.text import says_little, stemmed_terms
 
-RRF_K = 60  # the usual reciprocal-rank constant: rank 1 scores 1/61, rank 10 1/70
-
-
-def fuse(rankings: list[list[int]], weights: list[float], k: int) -> list[int]:
-    """Weighted reciprocal-rank fusion of ranked row lists; best k rows (for lists whose
-    scores don't compare: the same question asked two ways, fuse_hits).
-
-    Example: fuse([[1, 2], [2, 3]], [1.0, 1.0], 2) == [2, 1]
-    """
-    scores: dict[int, float] = {}
-    for ranking, weight in zip(rankings, weights, strict=True):
-        for rank, row in enumerate(ranking, 1):
-            scores[row] = scores.get(row, 0.0) + weight / (RRF_K + rank)
-    return sorted(scores, key=lambda row: (-scores[row], row))[:k]
-
 
 def fuse_scores(lists: Sequence[Sequence[tuple[int, float]]], weights: Sequence[float], k: int) -> list[int]:
     """Weighted sum of each list's min-max scaled scores; best k rows. A row missing from a
@@ -78,33 +63,6 @@ def fuse_scores(lists: Sequence[Sequence[tuple[int, float]]], weights: Sequence[
             scaled = (s - low) / (high - low) if high > low else 1.0
             scores[row] = scores.get(row, 0.0) + weight * scaled
     return sorted(scores, key=lambda row: (-scores[row], row))[:k]
-
-
-def fuse_hits(rankings: Sequence[Sequence[Hit]], k: int) -> list[Hit]:
-    """Reciprocal-rank fusion of hit lists for the same question asked two ways; a passage
-    found by both keeps its higher score, and a hit whose lines overlap a better one's (the
-    same turn reached from the other list) is dropped. One list comes back as it is (its
-    first k)."""
-    if len(rankings) == 1:
-        return list(rankings[0][:k])
-    best: dict[str, Hit] = {}
-    for hits in rankings:
-        for h in hits:
-            known = best.get(h.passage.passage_id)
-            if known is None or h.score > known.score:
-                best[h.passage.passage_id] = h
-    ids = list(best)
-    index = {passage_id: i for i, passage_id in enumerate(ids)}
-    order = fuse([[index[h.passage.passage_id] for h in hits] for hits in rankings], [1.0] * len(rankings), len(ids))
-    out: list[Hit] = []
-    for hit in (best[ids[i]] for i in order):
-        if not any(_overlap(hit, taken) for taken in out):
-            out.append(hit)
-    return out[:k]
-
-
-def _overlap(a: Hit, b: Hit) -> bool:
-    return a.passage.doc == b.passage.doc and a.line_start <= b.line_end and b.line_start <= a.line_end
 
 
 class Retriever:

@@ -11,6 +11,19 @@ from rag.followups import needs_context, standalone_query
         ("How many warheads?", True),
         ("What did Rutte say about China?", False),
         ("How will the Alliance react to the incident in the Baltic Sea?", False),
+        # pointing back: a pronoun before any name, "that" after a preposition or "be",
+        # "there" as a place
+        ("What missions did he say NATO already has in that region?", True),
+        ("How many Allies were still below that level at the start of the year?", True),
+        ("Where was that press conference with the chancellor held?", True),
+        ("What did they say there?", True),
+        # standing alone: "that" opening a clause, "there" saying something exists, a pronoun
+        # after the name it points to, "this" for the transcript itself
+        ("Did Rutte confirm that IP4 leaders have been invited to the Hague summit?", False),
+        ("What past agreement did Rutte cite as an example of a ceasefire that didn't last?", False),
+        ("Who announced there was time for only one or two more questions?", False),
+        ("Why did Rutte open his answer to the FAZ journalist by talking about Germany?", False),
+        ("On what date did Rutte give this press conference?", False),
     ],
 )
 def test_needs_context(question, expected):

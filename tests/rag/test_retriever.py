@@ -1,17 +1,10 @@
-from rag.records import Hit, Passage
-from rag.retriever import fuse, fuse_hits, fuse_scores
-
-
-def test_fuse_rewards_agreement_then_rank():
-    assert fuse([[1, 2], [2, 3]], [1.0, 1.0], 2) == [2, 1]
-    assert fuse([[1, 2], [2, 3]], [1.0, 0.0], 3) == [1, 2, 3]  # weight 0: the second list only adds candidates
+from rag.retriever import fuse_scores
 
 
 def test_fuse_scores_keeps_how_far_ahead_a_row_is():
     dense = [(1, 0.9), (2, 0.2), (3, 0.1)]  # row 1 far ahead
     lexical = [(2, 5.0), (3, 4.9), (1, 4.8), (5, 1.0)]  # row 1 close behind
     assert fuse_scores([dense, lexical], [1.0, 1.0], 3) == [1, 2, 3]
-    assert fuse([[1, 2, 3], [2, 3, 1, 5]], [1.0, 1.0], 3) == [2, 1, 3]  # ranks alone put it second
     assert fuse_scores([dense, lexical], [0.0, 1.0], 4) == [2, 3, 1, 5]  # dense weight 0: BM25's order
 
 
@@ -31,25 +24,3 @@ def test_hybrid_hit_scores_are_dense_cosines(presser_pipeline, make_pipeline, pr
 def test_filters_apply_to_both_rankings(presser_pipeline):
     hits = presser_pipeline.search("training centre", k=10, speaker="Jane Doe")
     assert hits and {h.passage.speaker for h in hits} == {"Jane Doe"}
-
-
-def _hit(passage_id: str, score: float, line: int | None = None) -> Hit:
-    line = line or ord(passage_id[0])  # a line of its own unless told
-    return Hit(Passage("d", passage_id, "S", line, line, passage_id), score)
-
-
-def test_fuse_hits_ranks_agreement_first_and_keeps_the_higher_score():
-    alone = [_hit("a", 0.5), _hit("b", 0.4)]
-    in_context = [_hit("b", 0.6), _hit("c", 0.3)]
-    fused = fuse_hits([alone, in_context], 3)
-    assert [h.passage.passage_id for h in fused] == ["b", "a", "c"]
-    assert fused[0].score == 0.6
-    assert fuse_hits([alone], 1) == alone[:1]
-
-
-def test_fuse_hits_drops_a_hit_on_lines_a_better_one_holds():
-    # the same turn split in two passages, each list finding one part
-    alone = [_hit("a#0", 0.5, line=9), _hit("b", 0.4)]
-    in_context = [_hit("a#1", 0.6, line=9), _hit("c", 0.3)]
-    fused = fuse_hits([alone, in_context], 3)
-    assert [h.passage.passage_id for h in fused] == ["a#0", "b", "c"]
