@@ -24,6 +24,8 @@ from rag.followups import needs_context, standalone_query
         ("Who announced there was time for only one or two more questions?", False),
         ("Why did Rutte open his answer to the FAZ journalist by talking about Germany?", False),
         ("On what date did Rutte give this press conference?", False),
+        ("Did the foreign ministers renew their commitment to backing Kyiv?", False),
+        ("What did they say about their budget?", True),
     ],
 )
 def test_needs_context(question, expected):
