@@ -88,20 +88,21 @@ signals read the first SIGNAL_HITS hits. "*" marks the configured defaults in
 rag/settings.py; the other tables vary around the chosen min_score.)
 
 The quantity check declines 3 more of the sample set's 14 unanswerable questions (Hürjet
-aircraft, Eurofighters, Germany's exact spending) and 3 of the calibration set's 16 (troops
-in Estonia, the price of an F-35, ships in Baltic Sentry), and none of the answerable
-ones: their quotes state the figure ("eight [Allies]", "a thousand nuclear warheads",
-"over 1 billion people"); qmsum-val asks no such question. Sample set abstention accuracy
-0.861 -> 0.899 (recall 0.286 -> 0.500), calibration set 0.571 -> 0.679, pooled 0.930 ->
-0.948. The names check then read the question a reply answers, which each exchange now
-shows even beyond its budget (rag.dialogue.with_question): "Did Rutte confirm that IP4
-leaders have been invited to the Hague summit?" was declined, its names being in the
-journalist's question only; now answered (sample set 0.899 -> 0.911, none of its
-answerable questions declined; pooled 0.951), its first quote being that journalist's
-question (line 123), so the sample's citation precision 0.844 -> 0.831; the reply (line
-126, "no announcements ... about invitees") is quoted after it since (rag/answering.py). Follow-ups
-searched in context only (rag/followups.py) then declined "And how many does Russia
-have?" (after China's warheads): sample set 0.911 -> 0.924, pooled 0.953.
+aircraft, Eurofighters, Germany's exact spending) and 3 of the calibration set's 16
+(troops in Estonia, the price of an F-35, ships in Baltic Sentry), and none of the
+answerable ones: their quotes state the figure ("eight [Allies]", "a thousand nuclear
+warheads", "over 1 billion people"); qmsum-val asks no such question. Sample set
+abstention accuracy 0.861 -> 0.899 (recall 0.286 -> 0.500), calibration set 0.571 ->
+0.679, pooled 0.930 -> 0.948. The names check then read the question a reply answers,
+which each exchange now shows even beyond its budget (rag.dialogue.with_question): "Did
+Rutte confirm that IP4 leaders have been invited to the Hague summit?" was declined, its
+names being in the journalist's question only; now answered (sample set 0.899 -> 0.911,
+none of its answerable questions declined; pooled 0.951), its first quote being that
+journalist's question (line 123), so the sample's citation precision 0.844 -> 0.831; the
+reply (line 126, "no announcements ... about invitees") is quoted after it since
+(rag/answering.py). Follow-ups searched in context only (rag/followups.py) then declined
+"And how many does Russia have?" (after China's warheads): sample set 0.911 -> 0.924,
+pooled 0.953.
 
 `rag calibrate` picks min_score 0.26: the same pooled accuracy as 0.28 (0.953), with one
 qmsum-val question fewer declined (0.3% against 0.6%) and one calibration-set question
@@ -114,10 +115,11 @@ off (-1.0) by default and kept for corpora where it may. Pooled accuracy is domi
 qmsum-val, which has no unanswerable question. Of the sample set's 6 unanswerable
 questions still answered, 3 name what the transcript never discusses next to what it does
 (Iran's nuclear programme, Greenland, Sweden and Finland's budgets), 1 asks a figure the
-transcript gives only for something else (Russia's warheads, quoting China's), 1 a detail the journalist's question holds and the reply does not (the type of
-fighter jet), 1 what a person mentioned in passing said (Marco Rubio). The held-out set, written blind
-and kept out of calibration, shows how far this carries: abstention accuracy 0.810 against
-0.825 for never declining (2 of its 11 unanswerable questions caught, 3 of 52 answerable
+transcript gives only for something else (Russia's warheads, quoting China's), 1 a detail
+the journalist's question holds and the reply does not (the type of fighter jet), 1 what a
+person mentioned in passing said (Marco Rubio). The held-out set, written blind and kept
+out of calibration, shows how far this carries: abstention accuracy 0.810 against 0.825
+for never declining (2 of its 11 unanswerable questions caught, 3 of 52 answerable
 declined: one whose retrieval missed the answer, "Which paper is Mizuho Morioka from?" at
 cosine 0.26, whose answer is the speaker's label, and "US administration" never named as
 such beside "President Trump").

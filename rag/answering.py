@@ -144,8 +144,9 @@ class ExtractiveAnswerer:
         wants_question = asks_who_asked(question)
         # Who asked: the speakers whose passages in these exchanges ask something. The reply
         # often repeats the question's words ("Who asked about the Hague investment pledge?"
-        # quoted Rutte's "The Hague investment plan ... a pledge sounds a bit vague"); its
-        # sentences count as questions do otherwise, and are not quoted after the asker's.
+        # quoted Rutte's "The Hague investment plan ... a pledge sounds a bit vague"), so
+        # everyone else's sentences are weighed down by QUESTION_WEIGHT (as questions are
+        # when the user does not ask who asked) and never quoted after the asker's.
         # Held-out set citation precision 0.520 -> 0.541, the other sets unchanged.
         askers = {p.speaker for _, p in units if p.asks} if wants_question else set()
         shared = shared_words(question, texts)
