@@ -23,12 +23,12 @@ from rag.answering import Answerer, ExtractiveAnswerer, StreamingAnswerer, absta
 from rag.errors import RagError
 from rag.followups import standalone_query
 from rag.ingest import IngestReport, find_files, prepare_updates
-from rag.records import AskResult, AskStep, Hit
+from rag.records import Answer, AskResult, AskStep, Citation, Hit
 from rag.reranking import CrossEncoderReranker, Reranker
 from rag.retriever import Retriever
 from rag.settings import Settings
 from rag.sources import Source, source_for
-from rag.speakers import named_speaker
+from rag.speakers import asks_affiliation, introduces, named_speaker
 from rag.store import (
     MANIFEST,
     IndexReader,
@@ -182,15 +182,19 @@ class Pipeline:
         started = time.perf_counter()
         uses = self.settings.uses
         query = standalone_query(question, history) if uses("followups") else question
-        hits = self.search(query, k=k, doc=doc, speaker=speaker or self._named_speaker(query, doc))
+        who = speaker or self._named_speaker(query, doc)
+        hits = self.search(query, k=k, doc=doc, speaker=who)
         retrieved = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000}
+        introduced = self._introduction(question, who, doc)
         reason = signals = None
-        if uses("abstention"):
+        if uses("abstention") and introduced is None:
             signals = measure(question, hits, self.reader(), self.embedder)
             reason = decline_reason(signals, self.settings.abstention)
         # The answerer weighs sentences by the user's own words; retrieval used the context.
-        if reason:
+        if introduced is not None:
+            answer = introduced
+        elif reason:
             answer = abstain(reason)
         elif isinstance(chosen, StreamingAnswerer):
             stream = chosen.start(question, hits)
@@ -215,6 +219,19 @@ class Pipeline:
     def _named_speaker(self, question: str, doc: str | None) -> str | None:
         """The speaker `question` names, whose turns answer it ("What did Rutte say about China?")."""
         return named_speaker(question, self.reader().speakers(doc)) if self.settings.uses("speakers") else None
+
+    def _introduction(self, question: str, who: str | None, doc: str | None) -> Answer | None:
+        """The label that introduces `who`, cited, when the question asks whom they write for
+        or what their role is ("Which paper is Mizuho Morioka from?"): the transcript says
+        that in the label line ("Mizuho Morioka (Asahi Shimbun)"), which no passage holds.
+        None when the question asks something else or no label says more than the name."""
+        if who is None or not self.settings.uses("speakers") or not asks_affiliation(question):
+            return None
+        for label_doc, line, label in self.reader().label_lines(who, doc):
+            if introduces(label, who):
+                citation = Citation(label_doc, line, line, who, label)
+                return Answer(f"The transcript introduces the speaker as “{label}” [1].", (citation,), False)
+        return None
 
     def sources(self, result: AskResult) -> list[Source]:
         """Each citation of `result` with its lines and the turn before it, in citation order."""

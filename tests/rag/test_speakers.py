@@ -1,6 +1,6 @@
 import pytest
 
-from rag.speakers import named_speaker
+from rag.speakers import asks_affiliation, introduces, named_speaker
 
 SPEAKERS = [
     "Mark Rutte",
@@ -47,3 +47,44 @@ def test_named_speaker(question, speaker):
 def test_pipeline_answers_from_the_named_speaker(presser_pipeline):
     result = presser_pipeline.ask("What did Maria Lopez say about the training centre?")
     assert {h.passage.speaker for h in result.hits} == {"Maria Lopez (Radio Sur)"}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Which newspaper does Thomas Gutschker write for?", True),
+        ("Which paper is Mizuho Morioka from?", True),
+        ("Which outlet does Maria Ortega represent?", True),
+        ("What is Allison Hart's role?", True),
+        ("What is Rutte's position on Ukraine joining the EU?", False),  # what he said
+        ("What did Maria Ortega ask about Türkiye's role?", False),
+        ("Which paper did the ministers discuss?", False),
+    ],
+)
+def test_asks_affiliation(question, expected):
+    assert asks_affiliation(question) is expected
+
+
+def test_introduces_means_more_than_the_name():
+    assert introduces("Mark Rutte, NATO Secretary General", "Mark Rutte")
+    assert introduces("Thomas Gutschker (FAZ)", "Thomas Gutschker (FAZ)")
+    assert introduces("Acting NATO Spokesperson", "Allison Hart")  # a role alone, for its person
+    assert not introduces("Julie Morgan AM", "Julie Morgan AM")  # post-nominal letters only
+    assert not introduces("Grad A", "Grad A")
+
+
+def test_a_question_about_a_speakers_outlet_is_answered_from_the_label(presser_pipeline, make_pipeline):
+    result = presser_pipeline.ask("Which outlet does Maria Lopez represent?")
+    assert not result.answer.abstained
+    [citation] = result.answer.citations
+    assert (citation.line_start, citation.quote) == (20, "Maria Lopez (Radio Sur)")
+    assert presser_pipeline.transcript_lines(citation.doc)[19].startswith(citation.quote)  # verbatim
+    assert "Radio Sur" in result.answer.text
+    # the role of a speaker whose first labelled turn names a role beside the name
+    role = presser_pipeline.ask("What is Jane Doe's role?").answer.citations
+    assert [(c.line_start, c.quote) for c in role] == [(16, "Jane Doe, Chief Spokesperson")]
+    # what she said comes from her turns; without the speakers step, from the passages
+    said = presser_pipeline.ask("What did Maria Lopez ask?").answer.citations
+    assert [c.line_start for c in said] == [21]
+    without = make_pipeline(index_dir=presser_pipeline.index_dir, without=frozenset({"speakers"}))
+    assert 20 not in {c.line_start for c in without.ask("Which outlet does Maria Lopez represent?").answer.citations}

@@ -301,3 +301,24 @@ def test_a_leftover_bm25_folder_is_never_written_over(presser_pipeline, presser:
     presser_pipeline.ingest([presser])
     assert presser_pipeline.reader().manifest["generation"] == 6
     assert not (presser_pipeline.index_dir / "lexical-5").exists()
+
+
+def test_label_lines_find_each_labelled_turn_of_a_speaker(presser_pipeline, make_pipeline, tmp_path: Path):
+    reader = presser_pipeline.reader()
+    doc = "presser-2025-01-01"
+    # a label on its own line above the turn; the bare role is the same speaker's alias
+    assert reader.label_lines("Jane Doe") == [
+        (doc, 16, "Jane Doe, Chief Spokesperson"),
+        (doc, 23, "Chief Spokesperson"),
+    ]
+    assert reader.label_lines("Ali Kaya (Daily News)", doc) == [(doc, 13, "Ali Kaya (Daily News)")]
+    assert reader.label_lines("Nobody") == []
+    # inline labels lead the turn's own line
+    meeting = tmp_path / "meeting.txt"
+    meeting.write_text("Anna Berg (Radio X): Hello there.\nBo Lind: Hi, Anna.\nAnna Berg (Radio X): Shall we start?\n")
+    pipeline = make_pipeline(index_dir=tmp_path / "meeting-index")
+    pipeline.ingest([meeting])
+    assert pipeline.reader().label_lines("Anna Berg (Radio X)") == [
+        ("meeting", 1, "Anna Berg (Radio X)"),
+        ("meeting", 3, "Anna Berg (Radio X)"),
+    ]
