@@ -62,15 +62,12 @@ def needs_context(question: str) -> bool:
     tokens = [fold(w) for w in written]
     named = [i for i, w in enumerate(written) if i > 0 and w[:1].isupper() and w != "I"]
     first_name = named[0] if named else len(written)
-
-    def said_before(i: int) -> bool:
-        return any(t not in STOP_WORDS for t in tokens[:i])
-
+    first_own = next((i for i, t in enumerate(tokens) if t not in STOP_WORDS), len(tokens))
     for i, token in enumerate(tokens):
         before = tokens[i - 1] if i else ""
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         if (
-            (token in _PRONOUNS and i < first_name and not (token in _POSSESSIVES and said_before(i)))
+            (token in _PRONOUNS and i < first_name and not (token in _POSSESSIVES and i > first_own))
             or (token in ("that", "those", "these") and before in _POINTING_AFTER)
             or (token == "there" and after not in _EXISTENTIAL)
         ):

@@ -471,21 +471,18 @@ class IndexReader:
     def label_lines(self, speaker: str, doc: str | None = None) -> list[tuple[str, int, str]]:
         """(doc, line, label) for each labelled turn of `speaker` (in `doc`), in transcript
         order: the line holding the label, on its own just above the turn or leading it."""
-        where, params = ("AND doc = ? ", [speaker, doc]) if doc is not None else ("", [speaker])
-        turns = self._query(
-            f"SELECT doc, label, line_start FROM turns WHERE speaker = ? AND label != '' {where}ORDER BY doc, line_start",
+        where, params = ("AND t.doc = ? ", [speaker, doc]) if doc is not None else ("", [speaker])
+        rows = self._query(
+            "SELECT t.doc, t.line_start, t.label, l.line, l.text FROM turns t JOIN lines l "
+            "ON l.doc = t.doc AND l.line BETWEEN t.line_start - 1 AND t.line_start "
+            f"WHERE t.speaker = ? AND t.label != '' {where}ORDER BY t.doc, t.line_start, l.line DESC",
             params,
         )
-        found = []
-        for d, label, start in turns:
-            for line, text in self._query(
-                "SELECT line, text FROM lines WHERE doc = ? AND line BETWEEN ? AND ? ORDER BY line DESC",
-                [d, start - 1, start],
-            ):
-                if text.strip().startswith(label):
-                    found.append((d, line, label))
-                    break
-        return found
+        found: dict[tuple[str, int], tuple[str, int, str]] = {}  # per turn, the nearest line that starts with it
+        for d, start, label, line, text in rows:
+            if (d, start) not in found and text.strip().startswith(label):
+                found[d, start] = (d, line, label)
+        return list(found.values())
 
     def turn_before(self, doc: str, line: int) -> tuple[str, int, int] | None:
         """(speaker, line_start, line_end) of the turn before the one holding `line`."""
