@@ -213,8 +213,8 @@ def quoted_first(hits: Sequence[Hit], answer: Answer) -> list[Hit]:
     if not answer.citations:
         return list(hits)
     cited = answer.citations[0]
-    for i, hit in enumerate(hits):  # an exchange is consecutive lines of one document
-        if hit.passage.doc == cited.doc and hit.line_start <= cited.line_start <= hit.line_end:
+    for i, hit in enumerate(hits):
+        if hit.holds(cited.doc, cited.line_start):
             return [hit, *hits[:i], *hits[i + 1 :]]
     return list(hits)
 

@@ -211,12 +211,12 @@ def _read_header(lines: list[str]) -> tuple[int, str, str, str]:
             by_line = stripped
             i += 1
         elif _is_header_line(stripped):
-            date = date or _first_date(stripped)
+            date = date or first_date(stripped)
             i += 1
         else:
             break
     if not date and title:
-        date = _first_date(title)
+        date = first_date(title)
     return i, title, date, by_line
 
 
@@ -237,7 +237,7 @@ def _is_header_line(stripped: str) -> bool:
     )
 
 
-def _first_date(text: str) -> str:
+def first_date(text: str) -> str:
     match = _DATE.search(text)
     return match.group(0) if match else ""
 

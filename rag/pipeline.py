@@ -22,8 +22,9 @@ from rag.abstention import decline_reason, measure, read_answer
 from rag.answering import Answerer, ExtractiveAnswerer, StreamingAnswerer, abstain, quoted_first
 from rag.errors import RagError
 from rag.followups import standalone_query
+from rag.header import HEADER_SPEAKER, asks_record_date, header_date_line
 from rag.ingest import IngestReport, find_files, prepare_updates
-from rag.records import Answer, AskResult, AskStep, Citation, Hit
+from rag.records import Answer, AskResult, AskStep, Citation, Hit, Passage
 from rag.reranking import CrossEncoderReranker, Reranker
 from rag.retriever import Retriever
 from rag.settings import Settings
@@ -186,7 +187,10 @@ class Pipeline:
         hits = self.search(query, k=k, doc=doc, speaker=who)
         retrieved = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000}
-        introduced = self._introduction(question, who, doc)
+        # What the transcript says outside its turns: a speaker's label, its header.
+        introduced = self._introduction(question, who, doc) or self._header_fact(question, hits, doc)
+        if introduced is not None:
+            hits = self._cited_first(hits, introduced)
         reason = signals = None
         if uses("abstention") and introduced is None:
             signals = measure(question, hits, self.reader(), self.embedder)
@@ -232,6 +236,41 @@ class Pipeline:
                 citation = Citation(label_doc, line, line, who, label)
                 return Answer(f"The transcript introduces the speaker as “{label}” [1].", (citation,), False)
         return None
+
+    def _header_fact(self, question: str, hits: Sequence[Hit], doc: str | None) -> Answer | None:
+        """The header line that dates the transcript, cited, when the question asks when the
+        record itself was given or updated ("On what date did Rutte give this press
+        conference?"); the document is the one asked about, else the best hit's. None
+        when the question asks something else or the header holds no date."""
+        if not self.settings.uses("header") or not asks_record_date(question):
+            return None
+        asked = doc or (hits[0].passage.doc if hits else None)
+        found = header_date_line(question, self.reader().header_lines(asked)) if asked else None
+        if asked is None or found is None:
+            return None
+        line, quote = found
+        citation = Citation(asked, line, line, HEADER_SPEAKER, quote)
+        return Answer(f"The transcript's header says “{quote}” [1].", (citation,), False)
+
+    def _cited_first(self, hits: Sequence[Hit], answer: Answer) -> list[Hit]:
+        """The hits with the one holding the answer's cited line first; a line that no hit holds (a
+        label, a header line) becomes the first hit itself, in place of the last, so the
+        passage a reader sees first is the one the answer rests on."""
+        cited = answer.citations[0]
+        moved = quoted_first(hits, answer)
+        if moved and moved[0].holds(cited.doc, cited.line_start):
+            return moved
+        lines = self.reader().lines(cited.doc, cited.line_start, cited.line_end)
+        passage = Passage(
+            cited.doc,
+            f"{cited.doc}:{cited.line_start}-{cited.line_end}#0",
+            cited.speaker,
+            cited.line_start,
+            cited.line_end,
+            "\n".join(lines),
+        )
+        best = max((h.score for h in hits), default=0.0)  # ranked above the rest: the answer rests on it
+        return [Hit(passage, best), *hits[: max(len(hits) - 1, 0)]]
 
     def sources(self, result: AskResult) -> list[Source]:
         """Each citation of `result` with its lines and the turn before it, in citation order."""

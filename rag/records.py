@@ -90,6 +90,10 @@ class Hit:
     def line_end(self) -> int:
         return self.passages[-1].line_end
 
+    def holds(self, doc: str, line: int) -> bool:
+        """Whether the hit's exchange (consecutive lines of one document) holds `line` of `doc`."""
+        return self.passage.doc == doc and self.line_start <= line <= self.line_end
+
     @property
     def text(self) -> str:
         """The passage's text, or its exchange's with each speaker named where they start.

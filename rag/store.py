@@ -484,6 +484,15 @@ class IndexReader:
                 found[d, start] = (d, line, label)
         return list(found.values())
 
+    def header_lines(self, doc: str) -> list[tuple[int, str]]:
+        """(line, text) of each line before the document's first turn: title, date, bullets."""
+        rows = self._query(
+            "SELECT line, text FROM lines WHERE doc = ? AND line < "
+            "(SELECT MIN(line_start) FROM turns WHERE doc = ?) ORDER BY line",
+            [doc, doc],
+        )
+        return [(line, text) for line, text in rows]
+
     def turn_before(self, doc: str, line: int) -> tuple[str, int, int] | None:
         """(speaker, line_start, line_end) of the turn before the one holding `line`."""
         rows = self._query(

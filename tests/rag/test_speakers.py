@@ -80,6 +80,8 @@ def test_a_question_about_a_speakers_outlet_is_answered_from_the_label(presser_p
     assert (citation.line_start, citation.quote) == (20, "Maria Lopez (Radio Sur)")
     assert presser_pipeline.transcript_lines(citation.doc)[19].startswith(citation.quote)  # verbatim
     assert "Radio Sur" in result.answer.text
+    # no passage holds the label line: it is shown first, in place of the last hit
+    assert result.hits[0].holds(citation.doc, 20) and result.hits[0].passage.text == "Maria Lopez (Radio Sur)"
     # the role of a speaker whose first labelled turn names a role beside the name
     role = presser_pipeline.ask("What is Jane Doe's role?").answer.citations
     assert [(c.line_start, c.quote) for c in role] == [(16, "Jane Doe, Chief Spokesperson")]

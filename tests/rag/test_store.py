@@ -303,6 +303,17 @@ def test_a_leftover_bm25_folder_is_never_written_over(presser_pipeline, presser:
     assert not (presser_pipeline.index_dir / "lexical-5").exists()
 
 
+def test_header_lines_are_the_lines_before_the_first_turn(presser_pipeline, make_pipeline, tmp_path: Path):
+    header = presser_pipeline.reader().header_lines("presser-2025-01-01")
+    assert [n for n, _ in header] == list(range(1, 9))
+    assert (5, "1 January 2025") in header and (7, "(As delivered)") in header
+    meeting = tmp_path / "meeting.txt"
+    meeting.write_text("Anna: Hello there.\nBo: Hi.\n")
+    pipeline = make_pipeline(index_dir=tmp_path / "meeting-index")
+    pipeline.ingest([meeting])
+    assert pipeline.reader().header_lines("meeting") == []
+
+
 def test_label_lines_find_each_labelled_turn_of_a_speaker(presser_pipeline, make_pipeline, tmp_path: Path):
     reader = presser_pipeline.reader()
     doc = "presser-2025-01-01"
