@@ -189,8 +189,6 @@ class Pipeline:
         timings = {"retrieve": (retrieved - started) * 1000}
         # What the transcript says outside its turns: a speaker's label, its header.
         introduced = self._introduction(question, who, doc) or self._header_fact(question, hits, doc)
-        if introduced is not None:
-            hits = self._cited_first(hits, introduced)
         reason = signals = None
         if uses("abstention") and introduced is None:
             signals = measure(question, hits, self.reader(), self.embedder)
@@ -214,7 +212,9 @@ class Pipeline:
             reason = decline_reason(read_answer(signals, question, answer), self.settings.abstention)
             if reason:
                 answer = abstain(reason)
-        if uses("sentences"):  # the passage the answer quotes is shown first
+        if introduced is not None:  # the line it cites is shown first, held by a hit or not
+            hits = self._cited_first(hits, introduced)
+        elif uses("sentences"):  # the passage the answer quotes is shown first
             hits = quoted_first(hits, answer)
         done = time.perf_counter()
         timings |= {"answer": (done - retrieved) * 1000, "total": (done - started) * 1000}
@@ -245,8 +245,10 @@ class Pipeline:
         if not self.settings.uses("header") or not asks_record_date(question):
             return None
         asked = doc or (hits[0].passage.doc if hits else None)
-        found = header_date_line(question, self.reader().header_lines(asked)) if asked else None
-        if asked is None or found is None:
+        if asked is None:
+            return None
+        found = header_date_line(question, self.reader().header_lines(asked))
+        if found is None:
             return None
         line, quote = found
         citation = Citation(asked, line, line, HEADER_SPEAKER, quote)
