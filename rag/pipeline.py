@@ -29,7 +29,7 @@ from rag.reranking import CrossEncoderReranker, Reranker
 from rag.retriever import Retriever
 from rag.settings import Settings
 from rag.sources import Source, source_for
-from rag.speakers import asks_affiliation, introduces, named_speaker
+from rag.speakers import asks_affiliation, asks_moderator, introduces, named_speaker, stands_out
 from rag.store import (
     MANIFEST,
     IndexReader,
@@ -188,7 +188,11 @@ class Pipeline:
         retrieved = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000}
         # What the transcript says outside its turns: a speaker's label, its header.
-        introduced = self._introduction(question, who, doc) or self._header_fact(question, hits, doc)
+        introduced = (
+            self._introduction(question, who, doc)
+            or self._moderator(question, hits, doc)
+            or self._header_fact(question, hits, doc)
+        )
         reason = signals = None
         if uses("abstention") and introduced is None:
             signals = measure(question, hits, self.reader(), self.embedder)
@@ -237,6 +241,24 @@ class Pipeline:
                 return Answer(f"The transcript introduces the speaker as “{label}” [1].", (citation,), False)
         return None
 
+    def _moderator(self, question: str, hits: Sequence[Hit], doc: str | None) -> Answer | None:
+        """Who gives the floor before the questions, cited on their label, when the question
+        asks who chaired or moderated ("Who chaired the question-and-answer part?"): no turn
+        says so in words, the order of turns does. The document is the one asked about, else
+        the best hit's. None when the question asks something else or nobody stands out."""
+        asked = doc or _best_doc(hits)
+        if asked is None or not self.settings.uses("speakers") or not asks_moderator(question):
+            return None
+        reader = self.reader()
+        givers = reader.floor_givers(asked)
+        if not stands_out([n for _, _, n, _ in givers]):
+            return None
+        _, moderator, n, first = givers[0]
+        labels = [(line, label) for _, line, label in reader.label_lines(moderator, asked) if line <= first]
+        line, quote = labels[-1] if labels else (first, reader.lines(asked, first, first)[0].strip())
+        citation = Citation(asked, line, line, moderator, quote)
+        return Answer(f"{quote} gives the floor before {n} questions [1].", (citation,), False)
+
     def _header_fact(self, question: str, hits: Sequence[Hit], doc: str | None) -> Answer | None:
         """The header line that dates the transcript, cited, when the question asks when the
         record itself was given or updated ("On what date did Rutte give this press
@@ -244,7 +266,7 @@ class Pipeline:
         when the question asks something else or the header holds no date."""
         if not self.settings.uses("header") or not asks_record_date(question):
             return None
-        asked = doc or (hits[0].passage.doc if hits else None)
+        asked = doc or _best_doc(hits)
         if asked is None:
             return None
         found = header_date_line(question, self.reader().header_lines(asked))
@@ -285,6 +307,12 @@ class Pipeline:
         if doc not in reader.documents():
             raise RagError(f"no document {doc!r} in the index; rag info lists them")
         return reader.lines(doc)
+
+
+def _best_doc(hits: Sequence[Hit]) -> str | None:
+    """The document of the best hit: the one a question about "this press conference" means
+    when it names none."""
+    return hits[0].passage.doc if hits else None
 
 
 def open_pipeline(settings: Settings) -> Pipeline:

@@ -26,6 +26,15 @@ labels are not passages, so the answer had quoted the journalist's question, and
 holds few of the question's words ("Which paper ...?" was declined at cosine 0.26).
 Held-out set (5 such questions among its 52 answerable): citation precision 0.561 ->
 0.650, recall 0.529 -> 0.625, abstention accuracy 0.810 -> 0.825; the other sets ask none.
+
+A question asking who chaired or moderated (`asks_moderator`) is answered by the order of
+turns, since no turn says it: the moderator speaks just before other people's questions
+that a third person answers (IndexReader.floor_givers), and must stand out (`stands_out`).
+On the sample that is Allison Hart (6 questions, nobody else); on qmsum-val's hearings the
+Chair (covid_2: 23, then the Acting Chair 19, too close to call) or Lynne Neagle AM
+(education_10: 6 against 4); in its meetings nobody (Bed002: 8 / 7 / 6). The held-out set
+asks it once ("Who chaired the question-and-answer part?"): hit@1 0.673 -> 0.692, citation
+precision 0.670 -> 0.690; the other sets ask no such question.
 """
 
 from __future__ import annotations
@@ -119,6 +128,40 @@ def asks_affiliation(question: str) -> bool:
     asks_affiliation("What did Maria Ortega ask about Türkiye's role?") is False.
     """
     return bool(_AFFILIATION.search(question.strip())) and not _SPEECH.search(question)
+
+
+# Who runs the questions: "Who chaired the question-and-answer part?", "Who moderated?";
+# not "who hosted", which asks for a country as often as a person.
+_MODERATOR = re.compile(
+    r"^\W*who\s+(?:(?:was|is)\s+the\s+(?:chair\w*|moderator)\b|(?:was\s+|is\s+)?(?:chair(?:ed|s|ing)"
+    r"|moderat(?:ed|es|ing)|presid(?:ed|es|ing)|g[ai]ves?\s+the\s+floor)\b)",
+    re.IGNORECASE,
+)
+
+
+def asks_moderator(question: str) -> bool:
+    """Whether the question asks who ran the questions, which no turn says in words: the
+    moderator is the one who speaks before each questioner (IndexReader.floor_givers).
+
+    Example: asks_moderator("Who chaired the question-and-answer part?") is True;
+    asks_moderator("Who asked about the summit's host city?") is False.
+    """
+    return bool(_MODERATOR.search(question))
+
+
+# The moderator gives the floor before this many times the questions anyone else does: in
+# a meeting everyone speaks before someone's question (qmsum-val's Bed002: 8 / 7 / 6), in a
+# press conference one person does (the sample: Allison Hart 6, nobody else).
+MODERATOR_LEAD = 1.5
+
+
+def stands_out(counts: Sequence[int]) -> bool:
+    """Whether the first of `counts` (most first: the questions each speaker gave the floor
+    to) is a moderator's: two at least, and MODERATOR_LEAD times the runner-up's.
+
+    Example: stands_out([6]) and stands_out([6, 4]) are True; stands_out([8, 7, 6]) and stands_out([1]) are False.
+    """
+    return bool(counts) and counts[0] >= 2 and (len(counts) == 1 or counts[0] >= MODERATOR_LEAD * counts[1])
 
 
 def introduces(label: str, speaker: str) -> bool:

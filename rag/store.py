@@ -493,6 +493,24 @@ class IndexReader:
         )
         return [(line, text) for line, text in rows]
 
+    def floor_givers(self, doc: str | None = None) -> list[tuple[str, str, int, int]]:
+        """(doc, speaker, questions, first line) for each speaker who speaks just before
+        another's question that a third person answers (see _ASKS), most questions first:
+        the moderator who gives the floor, not the questioner or the one who answers.
+        `first line` starts their first such turn."""
+        sql = (
+            "SELECT m.doc, m.speaker, COUNT(DISTINCT q.turn), MIN(m.line_start) FROM turns m "
+            "JOIN turns q ON q.doc = m.doc AND q.turn = m.turn + 1 "
+            "JOIN turns a ON a.doc = q.doc AND a.turn = q.turn + 1 "
+            "JOIN passages p ON p.doc = q.doc AND p.line_start BETWEEN q.line_start AND q.line_end "
+            f"WHERE m.speaker != q.speaker AND m.speaker != a.speaker AND {_ASKS}"
+        )
+        args: list[Any] = [_CLOSERS]
+        if doc is not None:
+            sql, args = sql + " AND m.doc = ?", [*args, doc]
+        rows = self._query(sql + " GROUP BY m.doc, m.speaker ORDER BY 3 DESC, 4", args)
+        return [(d, speaker, n, line) for d, speaker, n, line in rows]
+
     def turn_before(self, doc: str, line: int) -> tuple[str, int, int] | None:
         """(speaker, line_start, line_end) of the turn before the one holding `line`."""
         rows = self._query(

@@ -1,6 +1,8 @@
+from pathlib import Path
+
 import pytest
 
-from rag.speakers import asks_affiliation, introduces, named_speaker
+from rag.speakers import asks_affiliation, asks_moderator, introduces, named_speaker, stands_out
 
 SPEAKERS = [
     "Mark Rutte",
@@ -90,3 +92,55 @@ def test_a_question_about_a_speakers_outlet_is_answered_from_the_label(presser_p
     assert [c.line_start for c in said] == [21]
     without = make_pipeline(index_dir=presser_pipeline.index_dir, without=frozenset({"speakers"}))
     assert 20 not in {c.line_start for c in without.ask("Which outlet does Maria Lopez represent?").answer.citations}
+
+
+MODERATED = """\
+Anna Berg, Moderator
+Good morning. First question, please.
+
+Ben Holt (Daily News)
+What is the budget for the new centre?
+
+Carla Diaz
+It is ten million euros.
+
+Anna Berg, Moderator
+Next, the second row.
+
+Dan Ruiz (Radio Sur)
+When does the centre open?
+
+Carla Diaz
+It opens in March.
+"""
+
+
+def test_asks_moderator_wants_who_ran_the_questions():
+    assert asks_moderator("Who chaired the question-and-answer part of the press conference?")
+    assert asks_moderator("Who moderated the briefing?")
+    assert asks_moderator("Who was the moderator?")
+    assert not asks_moderator("Who asked about Türkiye hosting two big meetings?")  # another verb leads
+    assert not asks_moderator("Who hosted the meeting?")  # a country as often as a person
+    assert not asks_moderator("What did the chair say?")
+
+
+def test_stands_out_needs_a_clear_lead():
+    assert stands_out([6]) and stands_out([6, 4])
+    assert not stands_out([8, 7, 6])  # a meeting: everyone speaks before someone's question
+    assert not stands_out([1]) and not stands_out([])
+
+
+def test_who_moderated_is_answered_by_the_speaker_who_gives_the_floor(make_pipeline, tmp_path: Path, presser_pipeline):
+    path = tmp_path / "briefing.txt"
+    path.write_text(MODERATED, encoding="utf-8")
+    pipeline = make_pipeline(index_dir=tmp_path / "briefing-index")
+    pipeline.ingest([path])
+    result = pipeline.ask("Who moderated the briefing?")
+    [citation] = result.answer.citations
+    assert (citation.line_start, citation.speaker, citation.quote) == (1, "Anna Berg", "Anna Berg, Moderator")
+    assert result.answer.text.startswith("Anna Berg, Moderator gives the floor before 2 questions")
+    assert result.hits[0].holds(citation.doc, 1)
+    without = make_pipeline(index_dir=pipeline.index_dir, without=frozenset({"speakers"}))
+    assert "gives the floor" not in without.ask("Who moderated the briefing?").answer.text
+    # the one who answers every question is no moderator: the presser has none
+    assert "gives the floor" not in presser_pipeline.ask("Who chaired the briefing?").answer.text

@@ -314,6 +314,19 @@ def test_header_lines_are_the_lines_before_the_first_turn(presser_pipeline, make
     assert pipeline.reader().header_lines("meeting") == []
 
 
+def test_floor_givers_speak_before_questions_that_someone_else_answers(presser_pipeline, make_pipeline, tmp_path: Path):
+    # Jane Doe speaks before both questions but answers them: not giving the floor
+    assert presser_pipeline.reader().floor_givers() == []
+    briefing = tmp_path / "briefing.txt"
+    briefing.write_text(
+        "Anna: First question, please.\nBen: What is the budget?\nCarla: Ten million.\n"
+        "Anna: Next one.\nDan: When does it open?\nCarla: In March.\nBen: Thanks.\nEve: Any news?\nCarla: None.\n"
+    )
+    pipeline = make_pipeline(index_dir=tmp_path / "briefing-index")
+    pipeline.ingest([briefing])
+    assert pipeline.reader().floor_givers("briefing") == [("briefing", "Anna", 2, 1), ("briefing", "Ben", 1, 7)]
+
+
 def test_label_lines_find_each_labelled_turn_of_a_speaker(presser_pipeline, make_pipeline, tmp_path: Path):
     reader = presser_pipeline.reader()
     doc = "presser-2025-01-01"
