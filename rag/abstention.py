@@ -99,8 +99,8 @@ Rutte confirm that IP4 leaders have been invited to the Hague summit?" was decli
 names being in the journalist's question only; now answered (sample set 0.899 -> 0.911,
 none of its answerable questions declined; pooled 0.951), its first quote being that
 journalist's question (line 123), so the sample's citation precision 0.844 -> 0.831; the
-reply (line 126, "no announcements ... about invitees") is quoted after it since
-(rag/answering.py). Follow-ups searched in context only (rag/followups.py) then declined
+reply (line 126, "no announcements ... about invitees") was quoted after it, and is now
+quoted in its place (rag/answering.py). Follow-ups searched in context only (rag/followups.py) then declined
 "And how many does Russia have?" (after China's warheads): sample set 0.911 -> 0.924,
 pooled 0.953.
 

@@ -74,8 +74,8 @@ def with_question(first: int, passages: Mapping[int, Passage]) -> int:
     Hague summit?" was declined while the journalist's question naming both stayed outside
     the reply's 500 characters. Sample set abstention accuracy 0.899 -> 0.911 (none of its
     answerable questions declined), hit@1 unchanged (0.862); that question is now answered,
-    its first quote the journalist's question (line 123; the reply at 126 follows it since,
-    rag/answering.py), so citation precision 0.844 -> 0.831. chars@5 2,233 -> 2,290 (qmsum-val 2,907 -> 2,969, its other
+    its first quote the journalist's question (line 123; the reply at 126 is quoted in its
+    place since, rag/answering.py), so citation precision 0.844 -> 0.831. chars@5 2,233 -> 2,290 (qmsum-val 2,907 -> 2,969, its other
     figures unchanged). Handing the question on beside the exchange for the names check
     alone (not shown, not quoted) let the answer quote line 17 instead: hit@1 0.846, the
     same precision.
