@@ -94,6 +94,14 @@ class Hit:
         """Whether the hit's exchange (consecutive lines of one document) holds `line` of `doc`."""
         return self.passage.doc == doc and self.line_start <= line <= self.line_end
 
+    def overlaps(self, other: Hit) -> bool:
+        """Whether the two hits' exchanges share a line: the same place in the transcripts."""
+        return (
+            self.passage.doc == other.passage.doc
+            and self.line_start <= other.line_end
+            and other.line_start <= self.line_end
+        )
+
     @property
     def text(self) -> str:
         """The passage's text, or its exchange's with each speaker named where they start.

@@ -5,7 +5,8 @@ import pytest
 from rag.answering import NOT_ANSWERED
 from rag.errors import RagError
 from rag.followups import standalone_query
-from rag.pipeline import Pipeline
+from rag.pipeline import Pipeline, lead_with
+from rag.records import Hit, Passage
 from rag.settings import Settings
 from tests.fakes import ScriptedAnswerer
 
@@ -209,11 +210,22 @@ def test_steps_switched_off_change_only_their_own_part(presser_pipeline, make_pi
         without("followups").ask("When does it open?", history=history).hits
         == presser_pipeline.ask("When does it open?").hits
     )
-    # speakers: a named speaker no longer filters
-    asked = "What did Maria Lopez ask about the training centre?"
-    assert {h.passage.speaker for h in presser_pipeline.ask(asked, k=3).hits} == {"Maria Lopez (Radio Sur)"}
+    # speakers: a named speaker's turns no longer come first
+    asked = "What did Jane Doe say about the training centre?"
+    assert {h.passage.speaker for h in presser_pipeline.ask(asked, k=3).hits} == {"Jane Doe"}
     assert len({h.passage.speaker for h in without("speakers").ask(asked, k=3).hits}) > 1
     # hybrid: the dense ranking alone, as with a BM25 weight of 0
     assert without("hybrid", "dialogue").search("instructors March", k=5) == make_pipeline(
         lexical_weight=0.0, without=frozenset({"dialogue"})
     ).search("instructors March", k=5)
+
+
+def test_lead_with_keeps_the_first_then_adds_other_places():
+    def hit(line_start: int, line_end: int, doc: str = "d") -> Hit:
+        return Hit(Passage(doc, f"{doc}:{line_start}", "S", line_start, line_end, "text"), 0.5)
+
+    a, b, c, d = hit(1, 2), hit(2, 2), hit(9, 9), hit(5, 6)
+    # the first two kept as they are, though they share line 2; b again and c at a place shown
+    assert lead_with([a, b, c], [hit(2, 3), d], 2, 4) == [a, b, d, c]
+    assert lead_with([a, b, c], [d], 2, 2) == [a, b]
+    assert lead_with([a], [hit(1, 2, doc="e")], 1, 3) == [a, hit(1, 2, doc="e")]  # another document

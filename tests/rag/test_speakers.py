@@ -46,9 +46,23 @@ def test_named_speaker(question, speaker):
     assert named_speaker(question, SPEAKERS) == speaker
 
 
-def test_pipeline_answers_from_the_named_speaker(presser_pipeline):
-    result = presser_pipeline.ask("What did Maria Lopez say about the training centre?")
-    assert {h.passage.speaker for h in result.hits} == {"Maria Lopez (Radio Sur)"}
+def test_pipeline_answers_from_the_named_speaker_then_shows_the_others(presser_pipeline):
+    result = presser_pipeline.ask("What did Maria Lopez say about the training centre?", k=5)
+    assert [c.speaker for c in result.answer.citations] == ["Maria Lopez (Radio Sur)"]
+    # her one turn first, then what the others said on it
+    speakers = [h.passage.speaker for h in result.hits]
+    assert speakers[0] == "Maria Lopez (Radio Sur)"
+    assert "Jane Doe" in speakers[1:]
+    assert len(result.hits) == 5
+
+
+def test_a_named_speakers_first_three_turns_lead(presser_pipeline):
+    hits = presser_pipeline.ask("What did Jane Doe say about the training centre?", k=5).hits
+    assert [h.passage.speaker for h in hits[:3]] == ["Jane Doe"] * 3
+    assert {h.passage.speaker for h in hits[3:]} <= {"Ali Kaya (Daily News)", "Maria Lopez (Radio Sur)"}
+    # a speaker the user chose with --speaker still filters
+    chosen = presser_pipeline.ask("What did Jane Doe say about the training centre?", k=5, speaker="Jane Doe").hits
+    assert {h.passage.speaker for h in chosen} == {"Jane Doe"}
 
 
 @pytest.mark.parametrize(
