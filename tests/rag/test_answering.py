@@ -189,3 +189,13 @@ def test_quoted_first_moves_the_hit_holding_the_first_quote_to_the_front():
     assert quoted_first([summit, opening], quoting(127)) == [summit, opening]
     assert quoted_first([summit, opening], quoting(90)) == [summit, opening]
     assert quoted_first([summit, opening], Answer("", (), True)) == [summit, opening]
+
+
+def test_asked_when_the_sentence_stating_a_time_is_quoted():
+    # the second sentence is the first with a time added: on words alone the first wins
+    text = "Allies take formal decisions on spending soon.\nAllies take formal decisions on spending next month."
+    answerer = ExtractiveAnswerer(BagOfWordsEmbedder(), max_quotes=1)
+    asked_when = answerer.answer("When will Allies take the formal decisions on spending?", [hit(text, 33)])
+    assert asked_when.citations[0].line_start == 34
+    asked_what = answerer.answer("Will Allies take the formal decisions on spending?", [hit(text, 33)])
+    assert asked_what.citations[0].line_start == 33
