@@ -30,7 +30,13 @@ Measured with `rag eval` (the defaults otherwise; every step in docs/retrieval-s
 700 breaks both sets' limits on characters in the top 5 (3,000 and 4,000). (Rank fusion
 then; with today's score fusion, 500 / 600 / 700 give sample hit@5 0.985 / 0.969 / 0.954
 with 2,244 / 2,683 / 3,261 characters, qmsum-val hit@5 0.785 / 0.789 / 0.797 with 2,936 /
-3,549 / 4,154.) The question ->
+3,549 / 4,154. Again with a named speaker's turns leading rather than filtering, at
+500 / 550 / 600 / 650 / 700: sample chars@5 2,354 / 2,521 / 2,829 / 3,134 / 3,391, its
+hit@1 0.908 but 0.892 at 650; held-out hit@5 0.923 / 0.923 / 0.942 / 0.942 / 0.942;
+qmsum-val hit@5 0.835 / 0.831 / 0.840 / 0.835 / 0.848 with 2,972 / 3,272 / 3,587 / 3,881 /
+4,193 characters. 600 buys one question on each of those sets for 475 more characters to
+read, 171 under the sample's limit, and neighbouring sizes move as much either way: 500
+stays.) The question ->
 answer link alone: sample hit@1 0.708 -> 0.723, hit@5 0.938 -> 0.954; qmsum-val hit@5
 0.734 -> 0.726 (near-ties among one-line turns such as "Yeah ."). Mixing the partner turn's
 score into every passage's score instead (sum or max, weights 0.25-1) lost up to 0.37 hit@1
