@@ -4,7 +4,13 @@
 ("... in the coming weeks as we prepare formal decisions for the Summit"); the embedding
 ranks sentences by topic and preferred one on the decisions that says no time. The
 extractive answerer scores a sentence stating a time higher when the question asks when
-(ExtractiveAnswerer.TIME_WEIGHT).
+(ExtractiveAnswerer.TIME_WEIGHT), and rag/header.py answers "When was this press
+conference held?" from the header.
+
+A time is a date, a day, a year, a clock time, or a span counted from now. Words that are
+times only sometimes are taken only where they are: "May" before a day or a year or after
+"in", "since" and "until" before a time, "at the end of" not in "at the end of the day",
+a year not before a plural noun ("2000 euros").
 
 Places were measured the same way and left out: "in", "at" or "from" before a capitalised
 word also matched "in the Strategic Concept", and no question of the four sets changed; a
@@ -15,45 +21,59 @@ from __future__ import annotations
 
 import re
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+from rag.parsing import MONTHS
+
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_NOT_MAY = MONTHS.replace("May|", "")
 _UNITS = (
     r"(?:second|minute|hour|day|week|month|year|decade|century|morning|afternoon|evening|night|weekend"
     r"|summer|winter|spring|autumn)s?"
 )
-_COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several|\d+)"
+_SEASONS = r"(?:spring|summer|autumn|winter)"
+_COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|a couple of|several|\d+)"
+_YEAR = r"(?<![$€£\d])(?:1[89]|20)\d{2}(?!\s+[a-z]+s\b)(?![\d%])"
 
+# "When ...?", "So, when ...?", "Secretary General, when ...?", "Since when ...", "... and
+# from when?", "On what date ...", "Which year ...", "How long ago ...".
 _ASKS_TIME = re.compile(
-    r"^\s*(?:and\s+|so\s+|but\s+)?(?:when|since when|until when|by when|how long ago|what time|what date"
-    r"|what day|what year|(?:in|from) (?:what|which) year)\b"
-    r"|\b(?:from|since|until) when\b|\bwhen\s*\?\s*$",
+    r"(?:^|[,;:]\s*)\W*(?:and\s+|so\s+|but\s+|then\s+)?(?:since\s+|until\s+|by\s+)?when\b"
+    r"|\b(?:what|which)\s+(?:date|day|time|year|month|week)\b"
+    r"|\bhow\s+long\s+ago\b|\b(?:from|since|until|by)\s+when\b|\bwhen\s*\?\s*$",
     re.IGNORECASE,
 )
+_NAMED_TIME = re.compile(  # capitalised names: "may" and "march" are verbs too
+    rf"\b(?:{_NOT_MAY}|{_DAYS})\b|\bMay\s+\d|\b\d{{1,2}}\s+May\b"
+    rf"|\b(?:[Ii]n|[Bb]y|[Ss]ince|[Uu]ntil|[Oo]f|[Ee]arly|[Ll]ate|[Mm]id|[Ll]ast|[Nn]ext|[Tt]his)[\s-]+May\b"
+)
 _TIME = re.compile(
-    rf"\b(?:{_MONTHS}|{_DAYS})\b"
-    r"|\b(?:1[89]|20)\d{2}\b"
-    r"|\b\d{1,2}:\d{2}\b"
+    rf"{_YEAR}"
+    r"|\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\b\.?|p\.?m\b\.?|o'clock)|\bat\s+\d{1,2}:\d{2}\b"
     r"|\b(?:today|tomorrow|yesterday|tonight|recently|ago)\b"
     rf"|\b(?:this|last|next|coming|past|previous|following)\s+{_UNITS}\b"
-    rf"|\b{_COUNT}\s+{_UNITS}\s+(?:ago|from now|later|earlier|before|after)\b"
+    rf"|\b{_COUNT}\s+{_UNITS}\s+(?:ago|from\s+now|later|earlier|before|after)\b"
     rf"|\b(?:in|within|for|over)\s+(?:the\s+)?(?:coming|next|past|last)\s+(?:{_COUNT}\s+)?{_UNITS}\b"
-    r"|\b(?:since|until|till|by the end of|at the end of|at the start of|at the beginning of)\b",
+    rf"|\b(?:in|within)\s+(?:the\s+)?(?:{_COUNT}\s+{_UNITS}|{_SEASONS})\b"
+    rf"|\b(?:since|until|till)\s+(?:\d|then\b|last\b|early\b|late\b|mid\b|(?:{MONTHS}|{_DAYS})\b|the\s+(?:start|beginning|end)\b)"
+    rf"|\b(?!at\s+the\s+end\s+of\s+the\s+day\b)(?:by|at|from|before)\s+the\s+(?:end|start|beginning|middle)\s+of\s+"
+    rf"(?:the\s+|this\s+|next\s+|last\s+)?(?:{_UNITS}|{MONTHS}|\d{{4}})",
     re.IGNORECASE,
 )
 
 
 def asks_time(question: str) -> bool:
-    """Whether the question asks when (at its start, or "... and from when?" at its end).
+    """Whether the question asks when: "When ...?", "Secretary General, when ...?", "On what
+    date ...?", "... and from when?".
 
-    Example: asks_time("Since when has Rutte said so?") is True; asks_time("Why, when it rains?") is False
+    Example: asks_time("Since when has Rutte said so?") is True; asks_time("Why, if it rains?") is False
     """
     return bool(_ASKS_TIME.search(question))
 
 
 def states_time(sentence: str) -> bool:
-    """Whether the sentence states a time: a date, a day, a year, or a span counted from now
-    ("six weeks from now", "last Friday", "in the coming weeks", "since October").
+    """Whether the sentence states a time: a date, a day, a year, a clock time, or a span
+    counted from now ("six weeks from now", "last Friday", "in the coming weeks", "since
+    October").
 
-    Example: states_time("We met last Friday.") is True; states_time("We met.") is False
+    Example: states_time("We met last Friday.") is True; states_time("May I ask?") is False
     """
-    return bool(_TIME.search(sentence))
+    return bool(_NAMED_TIME.search(sentence) or _TIME.search(sentence))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rag.answer_types import asks_time
 from rag.parsing import first_date
 
 # The record itself: "this press conference", "the transcript", and "the hearing" when the
@@ -28,7 +29,6 @@ _RECORD = re.compile(
     rf"|\bthe\s+{_EVENTS}(?:\s+(?:was\s+|being\s+)?(?:held|given|recorded|took\s+place|take\s+place|happen\w*))?\W*$",
     re.IGNORECASE,
 )
-_WHEN = re.compile(r"^\W*when\b|\b(?:what|which)\s+(?:date|day|time|year|month)\b", re.IGNORECASE)
 _FUTURE = re.compile(r"\b(?:will|next|going\s+to|upcoming)\b", re.IGNORECASE)
 _UPDATE = re.compile(r"\b(?:last\s+)?(?:updated?|revised?|modified)\b", re.IGNORECASE)
 _BULLETS = "•|*-–— \t"
@@ -42,7 +42,7 @@ def asks_record_date(question: str) -> bool:
     Example: asks_record_date("On what date did Rutte give this press conference?") is True;
     asks_record_date("When will Allies take the formal decisions?") is False.
     """
-    return bool(_WHEN.search(question) and _RECORD.search(question)) and not _FUTURE.search(question)
+    return asks_time(question) and bool(_RECORD.search(question)) and not _FUTURE.search(question)
 
 
 def header_date_line(question: str, header: Sequence[tuple[int, str]]) -> tuple[int, str] | None:

@@ -92,10 +92,10 @@ _ROLE_WORDS = {
     "supreme",
     "vice",
 }
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(
-    rf"\b\d{{1,2}}\s+(?:{_MONTHS}|[A-Z][a-z]{{2}})\.?,?\s+\d{{4}}\b"
-    rf"|\b(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
+    rf"\b\d{{1,2}}\s+(?:{MONTHS}|[A-Z][a-z]{{2}})\.?,?\s+\d{{4}}\b"
+    rf"|\b(?:{MONTHS})\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
 )
 _INLINE = re.compile(r"^\s*(?P<name>[^:]{1,60}?):\s+(?P<text>\S.*)$")
 _PARENS = re.compile(r"\([^()]*\)")

@@ -44,12 +44,13 @@ logger = logging.getLogger(__name__)
 
 
 class Pipeline:
-    # Hits kept from a named speaker's turns before everyone's (`_search_named`). Only the
+    # Hits shown from a named speaker's turns before everyone's (`_with_everyone`). Only the
     # speaker's turns, as before: qmsum-val hit@5 0.810, hit@10 0.911; 3 of theirs then the
     # rest from everyone: 0.835 / 0.916, hit@1 and citations unchanged (0.523, 0.500), the
     # sample's sets unchanged but for chars@5 (2,290 -> 2,354); 2 then the rest: also
     # 0.835, sample abstention 0.924 -> 0.911; 4: 0.831. Alternating the two rankings after
-    # the first 2 (or 3) lost sample hit@1 0.908 -> 0.862.
+    # the first 2 (or 3) lost sample hit@1 0.908 -> 0.862. The answer and the abstention
+    # read the speaker's own hits, as before: only the passages shown change.
     NAMED_SPEAKER_LEAD = 3
 
     def __init__(
@@ -193,7 +194,9 @@ class Pipeline:
         query = standalone_query(question, history) if uses("followups") else question
         named = None if speaker else self._named_speaker(query, doc)
         who = speaker or named
-        hits = self._search_named(query, k, doc, named) if named else self.search(query, k=k, doc=doc, speaker=speaker)
+        # The answer comes from a named speaker's turns; the passages shown go beyond them.
+        hits = self.search(query, k=k, doc=doc, speaker=who)
+        shown = self._with_everyone(query, k, doc, hits) if named else hits
         retrieved = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000}
         # What the transcript says outside its turns: a speaker's label, its header.
@@ -225,6 +228,7 @@ class Pipeline:
             reason = decline_reason(read_answer(signals, question, answer), self.settings.abstention)
             if reason:
                 answer = abstain(reason)
+        hits = shown
         if introduced is not None:  # the line it cites is shown first, held by a hit or not
             hits = self._cited_first(hits, introduced)
         elif uses("sentences"):  # the passage the answer quotes is shown first
@@ -233,12 +237,12 @@ class Pipeline:
         timings |= {"answer": (done - retrieved) * 1000, "total": (done - started) * 1000}
         yield AskStep(answer.text, AskResult(question, answer, tuple(hits), timings))
 
-    def _search_named(self, query: str, k: int | None, doc: str | None, who: str) -> list[Hit]:
-        """The best NAMED_SPEAKER_LEAD hits among `who`'s turns, then the best of everyone's
-        elsewhere: the answer quotes the person asked about (it reads the first two), and the
-        passages after show what the others said on the topic, which a meeting's discussion
-        of it holds as often ("What did PhD C think about the signal to noise ratio?")."""
-        own = self.search(query, k=k, doc=doc, speaker=who)
+    def _with_everyone(self, query: str, k: int | None, doc: str | None, own: Sequence[Hit]) -> list[Hit]:
+        """The hits to show for a question naming a speaker: the best NAMED_SPEAKER_LEAD of
+        `own` (the speaker's turns, which the answer quotes), then the best of everyone's
+        elsewhere: what the others said on the topic, which a meeting's discussion of it
+        holds as often ("What did PhD C think about the signal to noise ratio?"). A second
+        search, reranked again when a reranker is configured."""
         everyone = self.search(query, k=k, doc=doc)
         return lead_with(own, everyone, self.NAMED_SPEAKER_LEAD, k or self.settings.k)
 

@@ -18,9 +18,9 @@ surname); naming them, and choosing by capitals, moved hit@5 0.810 -> 0.806 and 
 about, as users expect, at no measurable cost or gain in finding the gold lines. Letters
 for labels then: hit@1 0.515 -> 0.523, hit@5 0.806 -> 0.810, mrr@10 0.634 -> 0.640,
 citation precision 0.492 -> 0.500; the sample's sets unchanged. The named speaker's best
-three passages then lead the hits, and everyone's follow (Pipeline._search_named): a
-meeting's discussion of a topic is in the others' turns as often, qmsum-val hit@5 0.810 ->
-0.835, the answers unchanged.
+three passages then lead the hits shown, and everyone's follow (Pipeline._with_everyone),
+the answer still quoting the speaker's own: a meeting's discussion of a topic is in the
+others' turns as often, qmsum-val hit@5 0.810 -> 0.835, the answers unchanged.
 
 A question about what a named speaker is rather than what they said ("Which paper is
 Mizuho Morioka from?", "What is Jane Doe's role?": `asks_affiliation`) is answered by the

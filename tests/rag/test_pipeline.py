@@ -210,10 +210,10 @@ def test_steps_switched_off_change_only_their_own_part(presser_pipeline, make_pi
         without("followups").ask("When does it open?", history=history).hits
         == presser_pipeline.ask("When does it open?").hits
     )
-    # speakers: a named speaker's turns no longer come first
+    # speakers: with the step, the named speaker's best three turns come first; without, others' among them
     asked = "What did Jane Doe say about the training centre?"
-    assert {h.passage.speaker for h in presser_pipeline.ask(asked, k=3).hits} == {"Jane Doe"}
-    assert len({h.passage.speaker for h in without("speakers").ask(asked, k=3).hits}) > 1
+    assert {h.passage.speaker for h in presser_pipeline.ask(asked, k=5).hits[:3]} == {"Jane Doe"}
+    assert len({h.passage.speaker for h in without("speakers").ask(asked, k=5).hits[:3]}) > 1
     # hybrid: the dense ranking alone, as with a BM25 weight of 0
     assert without("hybrid", "dialogue").search("instructors March", k=5) == make_pipeline(
         lexical_weight=0.0, without=frozenset({"dialogue"})
@@ -229,3 +229,6 @@ def test_lead_with_keeps_the_first_then_adds_other_places():
     assert lead_with([a, b, c], [hit(2, 3), d], 2, 4) == [a, b, d, c]
     assert lead_with([a, b, c], [d], 2, 2) == [a, b]
     assert lead_with([a], [hit(1, 2, doc="e")], 1, 3) == [a, hit(1, 2, doc="e")]  # another document
+    assert lead_with([a, b, c], [d], 3, 2) == [a, b]  # k below n_first
+    assert lead_with([], [d], 3, 5) == [d]
+    assert lead_with([], [], 3, 5) == []

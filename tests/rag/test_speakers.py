@@ -56,6 +56,14 @@ def test_pipeline_answers_from_the_named_speaker_then_shows_the_others(presser_p
     assert len(result.hits) == 5
 
 
+def test_a_named_speaker_with_one_turn_is_still_the_one_quoted(presser_pipeline):
+    # Maria Lopez says nothing of instructors, Jane Doe does: the answer still quotes the
+    # person asked about, the passages shown bring the others
+    result = presser_pipeline.ask("What did Maria Lopez say about the instructors?", k=5)
+    assert {c.speaker for c in result.answer.citations} == {"Maria Lopez (Radio Sur)"}
+    assert "Jane Doe" in {h.passage.speaker for h in result.hits}
+
+
 def test_a_named_speakers_first_three_turns_lead(presser_pipeline):
     hits = presser_pipeline.ask("What did Jane Doe say about the training centre?", k=5).hits
     assert [h.passage.speaker for h in hits[:3]] == ["Jane Doe"] * 3
