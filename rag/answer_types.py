@@ -25,11 +25,10 @@ from rag.parsing import MONTHS
 
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _NOT_MAY = MONTHS.replace("May|", "")
-_UNITS = (
-    r"(?:second|minute|hour|day|week|month|year|decade|century|morning|afternoon|evening|night|weekend"
-    r"|summer|winter|spring|autumn)s?"
-)
 _SEASONS = r"(?:spring|summer|autumn|winter)"
+_UNITS = (
+    rf"(?:second|minute|hour|day|week|month|year|decade|century|morning|afternoon|evening|night|weekend|{_SEASONS})s?"
+)
 _COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|a couple of|several|\d+)"
 _YEAR = r"(?<![$€£\d])(?:1[89]|20)\d{2}(?!\s+[a-z]+s\b)(?![\d%])"
 
@@ -43,7 +42,7 @@ _ASKS_TIME = re.compile(
 )
 _NAMED_TIME = re.compile(  # capitalised names: "may" and "march" are verbs too
     rf"\b(?:{_NOT_MAY}|{_DAYS})\b|\bMay\s+\d|\b\d{{1,2}}\s+May\b"
-    rf"|\b(?:[Ii]n|[Bb]y|[Ss]ince|[Uu]ntil|[Oo]f|[Ee]arly|[Ll]ate|[Mm]id|[Ll]ast|[Nn]ext|[Tt]his)[\s-]+May\b"
+    rf"|\b(?i:in|by|since|until|of|early|late|mid|last|next|this)[\s-]+May\b"
 )
 _TIME = re.compile(
     rf"{_YEAR}"
