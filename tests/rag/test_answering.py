@@ -131,6 +131,22 @@ def test_a_question_that_wins_is_answered_by_its_reply(fake_embedder):
     # asked who asked, the question alone answers
     who = answerer.answer("Who asked whether Allies invite Japan to the summit in June?", [hit])
     assert [c.speaker for c in who.citations] == ["Ali Kaya"]
+    # so does any question asking who: the journalist's own words are the answer
+    accused = answerer.answer("Who accused Allies of inviting Japan to the summit in June?", [hit])
+    assert [c.speaker for c in accused.citations] == ["Ali Kaya"]
+
+
+def test_a_reply_sharing_no_word_with_the_users_question_still_answers_it(fake_embedder):
+    # The journalist's question is the hit; its reply, in the exchange, shares no word with
+    # the user's question, so it was not among the sentences scored.
+    asked = Passage("d", "d:3-3#0", "Ali Kaya", 3, 3, "Is the Alliance talking to Tallinn about the jet?")
+    reply = Passage("d", "d:5-5#0", "Jane Doe", 5, 5, "Estonia and NATO are in close contact.")
+    hit = Hit(asked, 0.5, context=(asked, reply))
+    answerer = ExtractiveAnswerer(fake_embedder, max_quotes=2)
+    answer = answerer.answer("Is the Alliance talking to Tallinn about the jet?", [hit])
+    assert [(c.speaker, c.line_start, c.quote) for c in answer.citations] == [
+        ("Jane Doe", 5, "Estonia and NATO are in close contact.")
+    ]
 
 
 def test_who_asked_quotes_the_asker_not_the_reply_that_repeats_the_words(fake_embedder):
