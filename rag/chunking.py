@@ -23,8 +23,9 @@ CountTokens = Callable[[Sequence[str]], list[int]]
 CONTEXT_WORDS = 32
 # Version of what the embedder reads of a passage (embedding_texts), kept with each indexed
 # document: a document indexed under another is re-embedded by its next ingest, even when
-# its file did not change. 1: context from the same speaker only; 2: from whoever spoke.
-TEXT_RULE = 2
+# its file did not change. 1: context from the same speaker only; 2: from whoever spoke;
+# 3: windows of consecutive passages embedded too (rag/windows.py).
+TEXT_RULE = 3
 
 
 def embedding_text(speaker: str, text: str, context: str = "") -> str:

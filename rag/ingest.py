@@ -20,6 +20,7 @@ from rag.chunking import TEXT_RULE, chunk_transcript, embedding_texts
 from rag.errors import TranscriptFormatError
 from rag.parsing import read_transcript
 from rag.store import DocumentUpdate
+from rag.windows import window_spans, window_text
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +124,19 @@ def prepare_updates(
             continue
         texts = embedding_texts(passages, embedder.count_tokens, model_max_tokens=embedder.max_tokens)
         vectors = embedder.embed_passages(texts)
-        updates.append(DocumentUpdate(transcript, str(path.resolve()), sha256, tuple(passages), vectors, TEXT_RULE))
+        windows = window_spans(passages)
+        window_vectors = embedder.embed_passages([window_text(passages[a : b + 1]) for a, b in windows])
+        updates.append(
+            DocumentUpdate(
+                transcript,
+                str(path.resolve()),
+                sha256,
+                tuple(passages),
+                vectors,
+                TEXT_RULE,
+                tuple(windows),
+                window_vectors,
+            )
+        )
         (report.updated if doc in known else report.added).append(doc)
     return updates

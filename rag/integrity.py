@@ -55,6 +55,7 @@ def check_index(index_dir: Path, model_name: str | None = None) -> IndexCheck:
     problems += _check_vectors(index_dir, manifest)
     problems += _check_store(index_dir, manifest)
     problems += _check_lexical(index_dir, manifest)
+    problems += _check_windows(index_dir, manifest)
     return IndexCheck(manifest, tuple(problems), tuple(leftover_files(index_dir, manifest)))
 
 
@@ -124,6 +125,39 @@ def _check_store(index_dir: Path, manifest: dict[str, Any]) -> list[str]:
             db.close()
     except sqlite3.DatabaseError as exc:
         return [f"passage store {path.name} is unreadable: {exc}"]
+
+
+def _check_windows(index_dir: Path, manifest: dict[str, Any]) -> list[str]:
+    """The windows table against its FAISS file and the passages (rag/windows.py); an
+    index written before windows has neither."""
+    name, store = manifest["files"].get("windows"), index_dir / manifest["files"]["passages"]
+    if name is None or not store.exists():  # no windows, or no store (_check_store says so)
+        return []
+    try:
+        index = FaissIndex.load(index_dir / name)
+    except RuntimeError as exc:
+        return [f"windows file {name} is missing or unreadable: {str(exc).splitlines()[0]}"]
+    db = sqlite3.connect(_sqlite_uri(store, "ro"), uri=True)
+    try:
+        return _windows_problems(db, len(index))
+    except sqlite3.DatabaseError as exc:
+        return [f"the windows table is unreadable: {exc}"]
+    finally:
+        db.close()
+
+
+def _windows_problems(db: sqlite3.Connection, n_vectors: int) -> list[str]:
+    (n_windows,) = db.execute("SELECT count(*) FROM windows").fetchone()
+    problems = []
+    if n_vectors != n_windows:
+        problems.append(f"FAISS holds {n_vectors} window vectors but SQLite {n_windows} windows")
+    (astray,) = db.execute(
+        "SELECT count(*) FROM windows w WHERE w.first_row > w.last_row OR w.doc != "
+        "(SELECT doc FROM passages WHERE row = w.first_row) OR w.doc != (SELECT doc FROM passages WHERE row = w.last_row)"
+    ).fetchone()
+    if astray:
+        problems.append(f"{astray} windows span passages of another document")
+    return problems
 
 
 def _check_tables(db: sqlite3.Connection, manifest: dict[str, Any]) -> list[str]:

@@ -157,6 +157,7 @@ class Pipeline:
             reranker=self.reranker,
             dialogue=uses("dialogue"),
             context_chars=self.settings.context_chars if uses("dialogue") else 0,
+            windows=uses("windows"),
         )
         return retriever.search(query, k or self.settings.k, doc=doc, speaker=speaker)
 

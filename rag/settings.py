@@ -22,6 +22,7 @@ STEPS = {
     "hybrid": "BM25 fused with dense search (rag/retriever.py)",
     "speakers": "a question that names a speaker is answered from their turns (rag/speakers.py)",
     "dialogue": "a question turn brings the turn that answers it, each hit its exchange; a turn that says little is no hit (rag/dialogue.py)",
+    "windows": "runs of consecutive passages, embedded together, vote for the passages they hold (rag/windows.py)",
     "header": "a question asking when the transcript itself was given or updated is answered from its header (rag/header.py)",
     "followups": "a follow-up is rewritten from the history (rag/followups.py)",
     "sentences": "answers quote the best sentences, not whole passages, and their passage is listed first (rag/answering.py)",

@@ -44,8 +44,8 @@ logger = logging.getLogger(__name__)
 FORMAT = 2  # 2: passages carry timestamps (time_start, time_end)
 MANIFEST = "manifest.json"
 _LOCK = ".ingest.lock"
-_GENERATION_FILE = re.compile(r"(?:vectors-(\d+)\.faiss|passages-(\d+)\.sqlite|lexical-(\d+))")
-GENERATION_PREFIXES = ("vectors-", "passages-", "lexical-")
+_GENERATION_FILE = re.compile(r"(?:vectors-(\d+)\.faiss|windows-(\d+)\.faiss|passages-(\d+)\.sqlite|lexical-(\d+))")
+GENERATION_PREFIXES = ("vectors-", "windows-", "passages-", "lexical-")
 VOCABULARY = "vocabulary.json"  # in the lexical folder: every term the corpus mentions
 # What BM25 indexes of each passage, rows in FAISS order: the speaker's name finds their turns.
 _LEXICAL_TEXTS = "SELECT speaker || ': ' || text FROM passages ORDER BY row"
@@ -57,7 +57,9 @@ CREATE TABLE turns (doc TEXT, turn INTEGER, speaker TEXT, label TEXT, line_start
                     PRIMARY KEY (doc, turn));
 CREATE TABLE passages (row INTEGER PRIMARY KEY, passage_id TEXT UNIQUE, doc TEXT, speaker TEXT,
                        line_start INTEGER, line_end INTEGER, text TEXT, time_start REAL, time_end REAL);
+CREATE TABLE windows (window INTEGER PRIMARY KEY, doc TEXT, first_row INTEGER, last_row INTEGER);
 CREATE INDEX passages_doc ON passages (doc);
+CREATE INDEX windows_doc ON windows (doc);
 CREATE INDEX passages_speaker ON passages (speaker);
 CREATE INDEX passages_lines ON passages (doc, line_start);
 CREATE INDEX turns_lines ON turns (doc, line_start);
@@ -84,6 +86,9 @@ class DocumentUpdate:
     passages: tuple[Passage, ...]
     vectors: Vectors  # one row per passage
     text_rule: int  # rag.chunking.TEXT_RULE the vectors were embedded under
+    # (first, last) passage indexes of each window (rag/windows.py), one vector each
+    windows: tuple[tuple[int, int], ...] = ()
+    window_vectors: Vectors | None = None
 
 
 def _sqlite_uri(path: Path, mode: str) -> str:
@@ -148,6 +153,7 @@ def write_generation(
         "vectors": f"vectors-{generation}.faiss",
         "passages": f"passages-{generation}.sqlite",
         "lexical": f"lexical-{generation}",
+        "windows": f"windows-{generation}.faiss",
     }
 
     replaced = {u.transcript.doc for u in updates}
@@ -160,7 +166,11 @@ def write_generation(
     n_passages = len(kept_rows) + sum(len(u.passages) for u in updates)
     spec = choose_spec(n_passages, vector_index, exact_max=exact_max_passages)
     index = _vector_index(index_dir, old, kept_rows, spec, dim)
+    windows = _kept_windows(db, index_dir, old, kept_rows, dim) if old else FaissIndex(dim)
     for update in updates:
+        _insert_windows(db, update, first_row=len(index), first_window=len(windows))
+        if update.window_vectors is not None:
+            windows.add(update.window_vectors)
         _insert_document(db, update, first_row=len(index))
         index.add(update.vectors)
         documents[update.transcript.doc] = {
@@ -174,6 +184,7 @@ def write_generation(
     _write_lexical(db, index_dir / names["lexical"])
     db.close()
     index.save(index_dir / names["vectors"])
+    windows.save(index_dir / names["windows"])
     for name in names.values():
         _fsync(index_dir / name)
 
@@ -251,6 +262,43 @@ def _vector_index(
     for start in range(0, len(rows), 65_536):  # bounded copies: a million rows is 1.5 GB of vectors
         index.add(old_index.vectors()[rows[start : start + 65_536]])
     return index
+
+
+def _kept_windows(
+    db: sqlite3.Connection, index_dir: Path, old: dict[str, Any], kept_rows: list[int], dim: int
+) -> FaissIndex:
+    """The windows of the kept documents, renumbered with their rows, and their vectors.
+
+    Exact search: there are half as many windows as passages, and a search is filtered to
+    a document's windows more often than not. An index written before windows has none.
+    """
+    windows = FaissIndex(dim)
+    name = old["files"].get("windows")
+    if not kept_rows or name is None:
+        return windows
+    new_row = {old_row: row for row, old_row in enumerate(kept_rows)}
+    db.execute("ATTACH DATABASE ? AS old", (_sqlite_uri(index_dir / old["files"]["passages"], "ro"),))
+    carried = db.execute("SELECT window, doc, first_row, last_row FROM old.windows ORDER BY window").fetchall()
+    db.execute("DETACH DATABASE old")
+    carried = [w for w in carried if w[2] in new_row and w[3] in new_row]
+    db.executemany(
+        "INSERT INTO windows VALUES (?, ?, ?, ?)",
+        [(i, doc, new_row[first], new_row[last]) for i, (_, doc, first, last) in enumerate(carried)],
+    )
+    if carried:
+        old_windows = FaissIndex.load(index_dir / name)
+        windows.add(old_windows.rows([w[0] for w in carried]))
+    return windows
+
+
+def _insert_windows(db: sqlite3.Connection, update: DocumentUpdate, *, first_row: int, first_window: int) -> None:
+    db.executemany(
+        "INSERT INTO windows VALUES (?, ?, ?, ?)",
+        [
+            (first_window + i, update.transcript.doc, first_row + first, first_row + last)
+            for i, (first, last) in enumerate(update.windows)
+        ],
+    )
 
 
 def vector_spec(manifest: dict[str, Any]) -> IndexSpec:
@@ -334,6 +382,8 @@ class IndexReader:
     def __init__(self, index_dir: Path, manifest: dict[str, Any]) -> None:
         self.index_dir, self.manifest = index_dir, manifest
         self.vectors = FaissIndex.load(index_dir / manifest["files"]["vectors"], vector_spec(manifest))
+        windows = manifest["files"].get("windows")  # None in an index written before windows
+        self.windows = FaissIndex.load(index_dir / windows) if windows else None
         uri = _sqlite_uri(index_dir / manifest["files"]["passages"], "ro")
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._lock = threading.Lock()
@@ -385,6 +435,22 @@ class IndexReader:
             names = self._speakers_named(speaker, doc)
             sql, args = sql + f" AND speaker IN ({','.join('?' * len(names))})", [*args, *names]
         return [r for (r,) in self._query(sql + " ORDER BY row", args)]
+
+    def window_spans(self, windows: Sequence[int]) -> list[tuple[int, int]]:
+        """The (first, last) passage rows of each window, in the order given."""
+        marks = ",".join("?" * len(windows))
+        found = {
+            w: (first, last)
+            for w, first, last in self._query(
+                f"SELECT window, first_row, last_row FROM windows WHERE window IN ({marks})", list(windows)
+            )
+        }
+        return [found[w] for w in windows]
+
+    def windows_in(self, doc: str | None = None) -> list[tuple[int, int, int]]:
+        """(window, first row, last row) of each window of `doc` (None: of every document), in order."""
+        where, args = ("WHERE doc = ?", [doc]) if doc is not None else ("", [])
+        return self._query(f"SELECT window, first_row, last_row FROM windows {where} ORDER BY window", args)  # type: ignore[return-value]
 
     def around(self, row: int, reach: int) -> dict[int, Passage]:
         """The passages of `row`'s document within `reach` rows of it, by row (its own included)."""

@@ -14,6 +14,7 @@ from rag.pipeline import Pipeline
 from rag.settings import Settings
 from rag.store import MANIFEST, IndexReader
 from rag.text import term
+from rag.windows import window_text
 from tests.fakes import BagOfWordsEmbedder
 
 OTHER = "Moderator\nWelcome to the fisheries hearing.\n\nDr Ann Lee, Marine Biologist\nCod stocks fell by a third since 2010.\n"
@@ -104,7 +105,7 @@ def test_old_generation_files_are_removed(presser_pipeline, presser: Path):
     names = sorted(
         p.name for p in presser_pipeline.index_dir.iterdir() if p.name.startswith(rag.store.GENERATION_PREFIXES)
     )
-    assert names == ["lexical-2", "passages-2.sqlite", "vectors-2.faiss"]
+    assert names == ["lexical-2", "passages-2.sqlite", "vectors-2.faiss", "windows-2.faiss"]
 
 
 def test_crash_during_ingest_leaves_previous_index_intact(presser_pipeline, presser: Path, monkeypatch):
@@ -263,15 +264,18 @@ def test_adding_to_an_approximate_index_extends_it(make_pipeline, presser: Path,
     built = []
     monkeypatch.setattr(rag.store.FaissIndex, "__init__", record_calls(rag.store.FaissIndex.__init__, built))
     ingest_hearing(pipeline, tmp_path)
-    assert len(built) == 1  # the old index, loaded and extended; no new one built
+    # the old index, loaded and extended; no new one built (the windows' are exact, and small)
+    assert [index.spec.kind for index in built].count("hnsw") == 1
     assert pipeline.search("cod stocks", k=1)[0].passage.doc == "hearing"
     assert check_index(pipeline.index_dir, "fake-bag-of-words").ok
 
 
 def record_calls(function, calls: list):
+    """`function`, an __init__, recording each instance it initialised."""
+
     def wrapper(*args, **kwargs):
-        calls.append(args[1:])
-        return function(*args, **kwargs)
+        function(*args, **kwargs)
+        calls.append(args[0])
 
     return wrapper
 
@@ -346,3 +350,32 @@ def test_label_lines_find_each_labelled_turn_of_a_speaker(presser_pipeline, make
         ("meeting", 1, "Anna Berg (Radio X)"),
         ("meeting", 3, "Anna Berg (Radio X)"),
     ]
+
+
+def test_windows_follow_their_passages_through_updates(presser_pipeline, presser: Path, tmp_path: Path, fake_embedder):
+    ingest_hearing(presser_pipeline, tmp_path)  # the hearing comes after the presser
+    presser.write_text(presser.read_text().replace("March", "April"))
+    presser_pipeline.ingest([presser])  # the presser is replaced: the hearing's rows move before it
+    reader = make_reopened(presser_pipeline).reader()
+    assert reader.windows is not None
+    assert [w for w, _, _ in reader.windows_in()] == list(range(len(reader.windows)))
+    for doc in reader.documents():
+        for w, first, last in reader.windows_in(doc):
+            assert reader.window_spans([w]) == [(first, last)]
+            passages = reader.passages(list(range(first, last + 1)))
+            assert {p.doc for p in passages} == {doc}
+            expected = fake_embedder.embed_passages([window_text(passages)])
+            assert np.allclose(reader.windows.rows([w]), expected)
+    assert "April" in window_text(reader.passages(list(range(len(reader.vectors)))))
+    assert check_index(presser_pipeline.index_dir, "fake-bag-of-words").ok
+
+
+def test_an_index_written_before_windows_still_answers(presser_pipeline, make_pipeline):
+    without_windows = snapshot(make_pipeline(without=frozenset({"windows"})))
+    path = presser_pipeline.index_dir / MANIFEST
+    manifest = json.loads(path.read_text())
+    del manifest["files"]["windows"]  # as indexes written before windows
+    path.write_text(json.dumps(manifest))
+    reopened = make_reopened(presser_pipeline)
+    assert reopened.reader().windows is None
+    assert snapshot(reopened) == without_windows  # as with the step switched off

@@ -1,0 +1,78 @@
+import numpy as np
+
+from rag.records import Passage
+from rag.retriever import Retriever, reordered
+from rag.windows import window_spans, window_text
+
+
+def passage(i: int, chars: int, speaker: str = "A") -> Passage:
+    return Passage("d", f"d:{i}-{i}#0", speaker, i, i, "x" * chars)
+
+
+def test_windows_reach_their_size_and_start_a_stride_apart():
+    passages = [passage(i, 290) for i in range(3)]  # 294 characters each with "A: " and the newline
+    assert window_spans(passages, chars=580, stride=290) == [(0, 1), (1, 2)]
+    assert window_spans(passages, chars=900, stride=290) == [(0, 2)]
+
+
+def test_every_passage_is_in_a_window_and_a_long_one_fills_its_own():
+    passages = [passage(0, 2000), passage(1, 100), passage(2, 100), passage(3, 100)]
+    assert window_spans(passages, chars=600, stride=300) == [(0, 0), (1, 3)]
+    # a window grows until it reaches the size, however far past it the last passage takes it
+    assert window_spans(passages[1:] + passages[:1], chars=600, stride=300) == [(0, 3)]
+    assert window_spans([]) == []
+
+
+def test_window_text_names_each_speaker():
+    assert window_text([passage(0, 2, "Ann"), passage(1, 3, "Bo")]) == "Ann: xx\nBo: xxx"
+
+
+def test_the_best_windows_vote_for_the_passages_they_hold(presser_pipeline, fake_embedder):
+    # "instructors" and "training centre" are said in two turns, a question and its reply:
+    # the window holding both is the best, and votes for both.
+    reader = presser_pipeline.reader()
+    retriever = Retriever(fake_embedder, reader, lexical_weight=1.0, windows=True)
+    xq = fake_embedder.embed_query("training centre instructors")
+    votes = retriever._window_votes(xq, 50, None, None)
+    best = [reader.passages([row])[0] for row, score in votes if score == votes[0][1]]
+    assert {p.line_start for p in best} >= {21, 24}
+    assert [s for _, s in votes] == sorted((s for _, s in votes), reverse=True)
+    # with a filter, only the rows it allows are voted for
+    allowed = set(reader.rows_matching(speaker="Maria Lopez"))
+    assert {row for row, _ in retriever._window_votes(xq, 50, None, allowed)} <= allowed
+    assert np.isfinite([s for _, s in votes]).all()
+
+
+def test_reordered_moves_only_the_first_candidates():
+    assert reordered([1, 2, 3, 4], [3, 9, 1], 3) == [3, 1, 2, 4]  # 2 is not in the votes: last of the three
+    assert reordered([1, 2, 3, 4], [4, 3, 2, 1], 2) == [2, 1, 3, 4]  # 4 may not jump in
+    assert reordered([], [1], 10) == []
+
+
+FILLER = [
+    "We reviewed the agenda for the afternoon and agreed on the order of the items today.",
+    "The minutes of the last meeting were approved without any change by everyone present.",
+    "Next we will look at the schedule for the workshop and the rooms that are still free.",
+    "Thanks, that is clear to me and I have nothing more to add on that point for now.",
+    "Let us move on, we have a lot to get through before the end of the session today.",
+]
+TOPIC = [  # one topic over two turns (lines 13 and 15), then the word alone (line 27)
+    "The battery should last a whole year in normal use, that is the target we set.",
+    "Then the case can be rubber, soft and cheap, which fits a battery that size.",
+]
+ASIDE = "A battery is a battery, I said so in the first meeting about the battery."
+
+
+def test_the_windows_step_reorders_the_first_hits_and_switches_off(make_pipeline, tmp_path):
+    turns = [*FILLER[:4], *TOPIC, *FILLER, FILLER[0], ASIDE, *FILLER[1:]]
+    meeting = tmp_path / "meeting.txt"
+    meeting.write_text("Notes\n\n" + "\n\n".join(f"{'ABC'[i % 3]}: {t}" for i, t in enumerate(turns)) + "\n")
+    on, off = make_pipeline(), make_pipeline(without=frozenset({"windows"}))
+    on.ingest([meeting])
+
+    def lines(pipeline):
+        return [h.passage.line_start for h in pipeline.search("battery rubber case", k=4)]
+
+    assert lines(on) != lines(off)
+    plain = Retriever(off.embedder, off.reader(), lexical_weight=1.0).search("battery rubber case", 4)
+    assert lines(off) == [h.passage.line_start for h in plain]  # no votes when switched off
