@@ -55,6 +55,7 @@ from rag.parsing import read_transcript
 from rag.records import Passage, Transcript, Turn
 from rag.sentences import sentence_spans
 from rag.store import DocumentUpdate
+from rag.windows import window_spans
 
 logger = logging.getLogger(__name__)
 
@@ -197,13 +198,22 @@ def to_transcript(doc: SynthDoc) -> tuple[Transcript, tuple[Passage, ...]]:
 
 
 def document_updates(docs: Sequence[SynthDoc], vectors: Vectors) -> list[DocumentUpdate]:
-    """Updates for rag.store.write_generation; `vectors` has one row per passage, in order."""
+    """Updates for rag.store.write_generation; `vectors` has one row per passage, in order.
+
+    Each window's vector (rag/windows.py) is the normalised mean of its passages': the
+    benchmarks measure time and memory, for which any vector of the right shape does.
+    """
     updates, row = [], 0
     for doc in docs:
         transcript, passages = to_transcript(doc)
         sha = hashlib.sha256(transcript_text(doc).encode()).hexdigest()
         block = vectors[row : row + len(passages)]
-        updates.append(DocumentUpdate(transcript, f"{doc.doc}.txt", sha, passages, block, TEXT_RULE))
+        spans = window_spans(passages)
+        means = np.stack([block[first : last + 1].mean(axis=0) for first, last in spans]).astype(np.float32)
+        means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+        updates.append(
+            DocumentUpdate(transcript, f"{doc.doc}.txt", sha, passages, block, TEXT_RULE, tuple(spans), means)
+        )
         row += len(passages)
     if row != len(vectors):
         raise ValueError(f"{len(vectors)} vectors for {row} passages")

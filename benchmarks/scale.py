@@ -43,6 +43,7 @@ import numpy as np
 from benchmarks import corpus
 from benchmarks.common import machine, percentiles, rss_mb, write_json
 from embeddings.base import Embedder
+from rag.chunking import TEXT_RULE
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,8 @@ MEMORY_FACTOR_TARGET = 1.5
 
 
 def index_dir_for(cache: Path, model_name: str, pool: corpus.Pool, n: int, kind: str, seed: int) -> Path:
-    return cache / "scale-indexes" / f"{model_name.replace('/', '_')}-{pool.digest()}-s{seed}-{kind}-{n}"
+    # the text rule in the name: an index cached under an older one (before windows) is built anew
+    return cache / "scale-indexes" / f"{model_name.replace('/', '_')}-{pool.digest()}-s{seed}-{kind}-{n}-r{TEXT_RULE}"
 
 
 def build(

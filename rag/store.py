@@ -166,7 +166,10 @@ def write_generation(
     n_passages = len(kept_rows) + sum(len(u.passages) for u in updates)
     spec = choose_spec(n_passages, vector_index, exact_max=exact_max_passages)
     index = _vector_index(index_dir, old, kept_rows, spec, dim)
-    windows = _kept_windows(db, index_dir, old, kept_rows, dim) if old else FaissIndex(dim)
+    kept_windows = _kept_windows(db, index_dir, old, kept_rows) if old else []
+    n_windows = len(kept_windows) + sum(len(u.windows) for u in updates)
+    window_spec = choose_spec(n_windows, vector_index, exact_max=exact_max_passages)
+    windows = _vector_index(index_dir, old, kept_windows, window_spec, dim, part="windows")
     for update in updates:
         _insert_windows(db, update, first_row=len(index), first_window=len(windows))
         if update.window_vectors is not None:
@@ -195,6 +198,7 @@ def write_generation(
         "dim": dim,
         "index_type": spec.kind,
         "vector_index": spec.as_dict(),
+        "window_index": window_spec.as_dict(),
         **({"encoder": encoder} if encoder else {}),
         "n_documents": len(documents),
         "n_passages": len(index),
@@ -244,9 +248,10 @@ def _copy_kept(
 
 
 def _vector_index(
-    index_dir: Path, old: dict[str, Any] | None, kept_rows: list[int], spec: IndexSpec, dim: int
+    index_dir: Path, old: dict[str, Any] | None, kept_rows: list[int], spec: IndexSpec, dim: int, part: str = "vectors"
 ) -> FaissIndex:
-    """The new generation's FAISS index, holding the kept rows' vectors.
+    """The new generation's FAISS index of passages (`part` "vectors") or of windows
+    ("windows"), holding the kept rows' vectors.
 
     When every old row is kept in order and the kind stays the same, the old index is
     extended rather than rebuilt: adding a transcript to a million-passage HNSW index
@@ -254,7 +259,7 @@ def _vector_index(
     """
     if not kept_rows or old is None:
         return FaissIndex(dim, spec=spec)
-    old_index = FaissIndex.load(index_dir / old["files"]["vectors"], vector_spec(old))
+    old_index = FaissIndex.load(index_dir / old["files"][part], vector_spec(old, part))
     if old_index.spec == spec and kept_rows == list(range(len(old_index))):
         return old_index
     index = FaissIndex(dim, spec=spec)
@@ -264,18 +269,13 @@ def _vector_index(
     return index
 
 
-def _kept_windows(
-    db: sqlite3.Connection, index_dir: Path, old: dict[str, Any], kept_rows: list[int], dim: int
-) -> FaissIndex:
-    """The windows of the kept documents, renumbered with their rows, and their vectors.
+def _kept_windows(db: sqlite3.Connection, index_dir: Path, old: dict[str, Any], kept_rows: list[int]) -> list[int]:
+    """Copy the kept documents' windows into the new store, renumbered with their rows.
 
-    Exact search: there are half as many windows as passages, and a search is filtered to
-    a document's windows more often than not. An index written before windows has none.
+    Returns their old window ids, in their new order. An index written before windows has none.
     """
-    windows = FaissIndex(dim)
-    name = old["files"].get("windows")
-    if not kept_rows or name is None:
-        return windows
+    if not kept_rows or "windows" not in old["files"]:
+        return []
     new_row = {old_row: row for row, old_row in enumerate(kept_rows)}
     db.execute("ATTACH DATABASE ? AS old", (_sqlite_uri(index_dir / old["files"]["passages"], "ro"),))
     carried = db.execute("SELECT window, doc, first_row, last_row FROM old.windows ORDER BY window").fetchall()
@@ -285,10 +285,7 @@ def _kept_windows(
         "INSERT INTO windows VALUES (?, ?, ?, ?)",
         [(i, doc, new_row[first], new_row[last]) for i, (_, doc, first, last) in enumerate(carried)],
     )
-    if carried:
-        old_windows = FaissIndex.load(index_dir / name)
-        windows.add(old_windows.rows([w[0] for w in carried]))
-    return windows
+    return [w[0] for w in carried]
 
 
 def _insert_windows(db: sqlite3.Connection, update: DocumentUpdate, *, first_row: int, first_window: int) -> None:
@@ -301,9 +298,10 @@ def _insert_windows(db: sqlite3.Connection, update: DocumentUpdate, *, first_row
     )
 
 
-def vector_spec(manifest: dict[str, Any]) -> IndexSpec:
-    """The FAISS index a manifest records; indexes from before the choice were all flat."""
-    return IndexSpec.from_dict(manifest.get("vector_index", {"kind": "flat"}))
+def vector_spec(manifest: dict[str, Any], part: str = "vectors") -> IndexSpec:
+    """The FAISS index a manifest records for passages (`part` "vectors") or windows
+    ("windows"); indexes from before the choice were all flat."""
+    return IndexSpec.from_dict(manifest.get("vector_index" if part == "vectors" else "window_index", {"kind": "flat"}))
 
 
 def _write_lexical(db: sqlite3.Connection, folder: Path) -> None:
@@ -383,7 +381,7 @@ class IndexReader:
         self.index_dir, self.manifest = index_dir, manifest
         self.vectors = FaissIndex.load(index_dir / manifest["files"]["vectors"], vector_spec(manifest))
         windows = manifest["files"].get("windows")  # None in an index written before windows
-        self.windows = FaissIndex.load(index_dir / windows) if windows else None
+        self.windows = FaissIndex.load(index_dir / windows, vector_spec(manifest, "windows")) if windows else None
         uri = _sqlite_uri(index_dir / manifest["files"]["passages"], "ro")
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._lock = threading.Lock()

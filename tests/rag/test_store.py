@@ -241,6 +241,7 @@ def test_corpus_crossing_the_threshold_gets_an_approximate_index(make_pipeline, 
     assert manifest["vector_index"]["kind"] == manifest["index_type"] == "hnsw"
     assert manifest["vector_index"]["ef_search"] >= 10
     assert pipeline.reader().vectors.spec.kind == "hnsw"
+    assert pipeline.reader().windows.spec.kind == "flat"  # fewer windows than the threshold
     assert [pid for pid, _ in snapshot(pipeline, "cod stocks training")][:1] == ["hearing:5-5#0"]
     assert check_index(pipeline.index_dir, "fake-bag-of-words").ok
     presser_only = [hit for hit in snapshot(pipeline, "cod stocks training") if hit[0].startswith("presser")]
@@ -264,18 +265,19 @@ def test_adding_to_an_approximate_index_extends_it(make_pipeline, presser: Path,
     built = []
     monkeypatch.setattr(rag.store.FaissIndex, "__init__", record_calls(rag.store.FaissIndex.__init__, built))
     ingest_hearing(pipeline, tmp_path)
-    # the old index, loaded and extended; no new one built (the windows' are exact, and small)
-    assert [index.spec.kind for index in built].count("hnsw") == 1
+    # the old indexes (passages, windows), loaded and extended; no new one built
+    assert [index.spec.kind for index, loaded in built] == ["hnsw", "hnsw"]
+    assert all(loaded for _, loaded in built)
     assert pipeline.search("cod stocks", k=1)[0].passage.doc == "hearing"
     assert check_index(pipeline.index_dir, "fake-bag-of-words").ok
 
 
 def record_calls(function, calls: list):
-    """`function`, an __init__, recording each instance it initialised."""
+    """FaissIndex.__init__, recording each index it initialised and whether it was read from a file."""
 
     def wrapper(*args, **kwargs):
         function(*args, **kwargs)
-        calls.append(args[0])
+        calls.append((args[0], len(args) > 2 and args[2] is not None))
 
     return wrapper
 
