@@ -147,6 +147,27 @@ def test_a_reply_sharing_no_word_with_the_users_question_still_answers_it(fake_e
     assert [(c.speaker, c.line_start, c.quote) for c in answer.citations] == [
         ("Jane Doe", 5, "Estonia and NATO are in close contact.")
     ]
+    # nor when another of its sentences holds one: all of the reply's sentences compete
+    reply = Passage(
+        "d",
+        "d:5-5#0",
+        "Jane Doe",
+        5,
+        5,
+        "Thanks for the jet question. Yes, it is in touch with the Estonians about the incident.",
+    )
+    question = "Is the Alliance in contact with Tallinn about the jet?"
+    asked = Passage("d", "d:3-3#0", "Ali Kaya", 3, 3, question)
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer(question, [Hit(asked, 0.5, context=(asked, reply))])
+    assert [c.quote for c in answer.citations] == ["Yes, it is in touch with the Estonians about the incident."]
+
+
+def test_a_who_question_the_reply_answers_quotes_the_reply(fake_embedder):
+    asked = Passage("d", "d:3-3#0", "Ali Kaya", 3, 3, "Who will host the summit next year?")
+    reply = Passage("d", "d:5-5#0", "Jane Doe", 5, 5, "The Netherlands will host it, in The Hague.")
+    hit = Hit(asked, 0.5, context=(asked, reply))
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer("Who will host the summit next year?", [hit])
+    assert [c.speaker for c in answer.citations] == ["Jane Doe"]
 
 
 def test_who_asked_quotes_the_asker_not_the_reply_that_repeats_the_words(fake_embedder):
