@@ -1,8 +1,9 @@
 """`rag info --check`: verify that an index directory is whole and agrees with itself.
 
 An ingest is all-or-nothing (rag/store.py), so after any crash or kill the manifest, the
-FAISS file and the SQLite store must still agree. This module checks that from the files
-alone, without the embedding model: counts, row ids, documents, and every passage's lines.
+FAISS files and the SQLite store must still agree. This module checks that from the files
+alone, without the embedding model: counts, row ids, documents, every passage's lines, and
+the windows (their vectors, ids and the passages they span).
 It only reads; it repairs nothing. Leftover generation files are reported apart from
 problems: a reader may still hold an old generation, and the next ingest removes them.
 """
@@ -137,9 +138,12 @@ def _check_windows(index_dir: Path, manifest: dict[str, Any]) -> list[str]:
         index = FaissIndex.load(index_dir / name)
     except RuntimeError as exc:
         return [f"windows file {name} is missing or unreadable: {str(exc).splitlines()[0]}"]
+    problems = []
+    if index.dim != manifest["dim"]:
+        problems.append(f"window vectors have dimension {index.dim} but the manifest says dim={manifest['dim']}")
     db = sqlite3.connect(_sqlite_uri(store, "ro"), uri=True)
     try:
-        return _windows_problems(db, len(index))
+        return problems + _windows_problems(db, len(index))
     except sqlite3.DatabaseError as exc:
         return [f"the windows table is unreadable: {exc}"]
     finally:
@@ -147,16 +151,20 @@ def _check_windows(index_dir: Path, manifest: dict[str, Any]) -> list[str]:
 
 
 def _windows_problems(db: sqlite3.Connection, n_vectors: int) -> list[str]:
-    (n_windows,) = db.execute("SELECT count(*) FROM windows").fetchone()
+    n_windows, first, last = db.execute("SELECT count(*), min(window), max(window) FROM windows").fetchone()
     problems = []
     if n_vectors != n_windows:
         problems.append(f"FAISS holds {n_vectors} window vectors but SQLite {n_windows} windows")
+    if n_windows and (first, last) != (0, n_windows - 1):
+        problems.append(f"window ids run {first}..{last}; FAISS ids need 0..{n_windows - 1}")
+    # IS NOT: a row past the last passage gives NULL, which != would let through
     (astray,) = db.execute(
-        "SELECT count(*) FROM windows w WHERE w.first_row > w.last_row OR w.doc != "
-        "(SELECT doc FROM passages WHERE row = w.first_row) OR w.doc != (SELECT doc FROM passages WHERE row = w.last_row)"
+        "SELECT count(*) FROM windows w WHERE w.first_row > w.last_row"
+        " OR w.doc IS NOT (SELECT doc FROM passages WHERE row = w.first_row)"
+        " OR w.doc IS NOT (SELECT doc FROM passages WHERE row = w.last_row)"
     ).fetchone()
     if astray:
-        problems.append(f"{astray} windows span passages of another document")
+        problems.append(f"{astray} windows do not span passages of their own document")
     return problems
 
 

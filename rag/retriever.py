@@ -132,7 +132,7 @@ class Retriever:
             lists.append(self.reader.lexical.search(query, n_candidates, allowed=searched))
             weights.append(self.lexical_weight)
         ranked = fuse_scores(lists, weights, n_candidates) if len(lists) > 1 else [r for r, _ in dense]
-        votes = self._window_votes(xq, n_candidates, doc, None if searched is None else set(searched))
+        votes = self.window_votes(xq, n_candidates, doc, None if searched is None else set(searched))
         if votes:  # the windows' votes reorder the first WINDOW_DEPTH candidates
             voted = fuse_scores([*lists, votes], [*weights, self.WINDOW_WEIGHT], n_candidates)
             ranked = reordered(ranked, voted, self.WINDOW_DEPTH)
@@ -167,34 +167,32 @@ class Retriever:
         row_of = {p.passage_id: r for p, r in zip(passages, rows, strict=True)}
         return self._in_context(hits, [row_of[h.passage.passage_id] for h in hits], k)
 
-    def _window_votes(
+    def window_votes(
         self, xq: np.ndarray, n: int, doc: str | None, allowed: set[int] | None
     ) -> list[tuple[int, float]]:
         """The rows of the best `n` windows, each scored by the best window holding it.
 
-        With a filter, only windows holding a row it allows are searched, and they vote
-        only for those rows.
+        With a filter (`allowed` rows), only windows holding an allowed row are searched,
+        and they vote only for those rows. No votes when a document searched has no windows
+        (indexed before them): votes for the others only would favour them.
         """
         index = self.reader.windows
-        if not self.windows or index is None or allowed == set():  # None: an index written before windows
+        if not self.windows or index is None or allowed == set():
             return []
-        if doc is None and allowed is None:
+        covered = self.reader.documents_with_windows
+        if (doc not in covered) if doc is not None else len(covered) < self.reader.manifest["n_documents"]:
+            return []
+        firsts, lasts = self.reader.window_bounds
+        if allowed is None:
             found = index.search(xq, n)
-            spans = dict(zip((w for w, _ in found), self.reader.window_spans([w for w, _ in found]), strict=True))
         else:
-            table = self.reader.windows_in(doc)  # (window, first row, last row)
-            if allowed is not None and table:
-                rows = np.array(sorted(allowed), dtype=np.int64)
-                spans_of = np.array(table, dtype=np.int64).reshape(-1, 3)
-                after = np.searchsorted(rows, spans_of[:, 1])  # the first allowed row at or after each window's first
-                held = (after < len(rows)) & (rows[np.minimum(after, len(rows) - 1)] <= spans_of[:, 2])
-                table = [t for t, holds in zip(table, held, strict=True) if holds]
-            spans = {w: (first, last) for w, first, last in table}
-            found = index.search(xq, n, allowed=list(spans)) if spans else []
+            rows = np.array(sorted(allowed), dtype=np.int64)
+            after = np.searchsorted(rows, firsts)  # the first allowed row at or after each window's first
+            held = (after < len(rows)) & (rows[np.minimum(after, len(rows) - 1)] <= lasts)
+            found = index.search(xq, n, allowed=np.flatnonzero(held).tolist())
         votes: dict[int, float] = {}
         for w, score in found:
-            first, last = spans[w]
-            for row in range(first, last + 1):
+            for row in range(int(firsts[w]), int(lasts[w]) + 1):
                 if allowed is None or row in allowed:
                     votes.setdefault(row, score)
         return list(votes.items())

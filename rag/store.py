@@ -1,4 +1,5 @@
-"""The index directory: manifest.json, a FAISS file, a SQLite passage store and a BM25 folder.
+"""The index directory: manifest.json, FAISS files of passages and of windows, a SQLite
+passage store and a BM25 folder.
 
 Every ingest writes a new *generation* of these files beside the old ones,
 then switches `manifest.json` to them with one atomic rename. A crash or kill at any
@@ -9,7 +10,8 @@ No pickle: FAISS's own format, SQLite, JSON and NumPy arrays read without it.
 
 The FAISS kind follows the corpus size at every ingest (exact search up to
 Settings.exact_max_passages, approximate above), so a corpus that grows past the
-threshold gets its approximate index with the ingest that takes it there.
+threshold gets its approximate index with the ingest that takes it there; the windows
+(rag/windows.py) get theirs the same way, by their own count.
 """
 
 from __future__ import annotations
@@ -41,7 +43,11 @@ from rag.text import spelled_acronyms, term, words
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: passages carry timestamps (time_start, time_end)
+# 2: passages carry timestamps (time_start, time_end). Windows did not change it: an index
+# without them opens and answers as with the windows step off, and a build before them
+# reads an index with them (it ignores the extra file and table). A build before them
+# that ingests into such an index drops its windows: `rag ingest --rebuild` brings them back.
+FORMAT = 2
 MANIFEST = "manifest.json"
 _LOCK = ".ingest.lock"
 _GENERATION_FILE = re.compile(r"(?:vectors-(\d+)\.faiss|windows-(\d+)\.faiss|passages-(\d+)\.sqlite|lexical-(\d+))")
@@ -89,6 +95,12 @@ class DocumentUpdate:
     # (first, last) passage indexes of each window (rag/windows.py), one vector each
     windows: tuple[tuple[int, int], ...] = ()
     window_vectors: Vectors | None = None
+
+    def __post_init__(self) -> None:
+        # FAISS and SQLite number windows alike only if each window has its one vector
+        n_vectors = 0 if self.window_vectors is None else len(self.window_vectors)
+        if n_vectors != len(self.windows):
+            raise ValueError(f"{self.transcript.doc}: {len(self.windows)} windows but {n_vectors} window vectors")
 
 
 def _sqlite_uri(path: Path, mode: str) -> str:
@@ -142,7 +154,10 @@ def write_generation(
 ) -> dict[str, Any]:
     """Write a new generation holding the old documents not in `updates`, plus `updates`.
 
-    `vector_index` is "auto", "flat" or "hnsw" (embeddings/faiss_index.py choose_spec).
+    The kept documents' windows come along, renumbered with their rows (a document
+    indexed before windows keeps having none until it is ingested again).
+    `vector_index` is "auto", "flat" or "hnsw" (embeddings/faiss_index.py choose_spec),
+    for the passages and the windows alike.
     `encoder` ("fp32", "bf16") is recorded for information only: the vectors of either
     agree to a cosine of 0.9999, so an index is never refused for it. Returns the new
     manifest. Call under `ingest_lock`.
@@ -434,21 +449,21 @@ class IndexReader:
             sql, args = sql + f" AND speaker IN ({','.join('?' * len(names))})", [*args, *names]
         return [r for (r,) in self._query(sql + " ORDER BY row", args)]
 
-    def window_spans(self, windows: Sequence[int]) -> list[tuple[int, int]]:
-        """The (first, last) passage rows of each window, in the order given."""
-        marks = ",".join("?" * len(windows))
-        found = {
-            w: (first, last)
-            for w, first, last in self._query(
-                f"SELECT window, first_row, last_row FROM windows WHERE window IN ({marks})", list(windows)
-            )
-        }
-        return [found[w] for w in windows]
+    @cached_property
+    def window_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """The first and the last passage row of every window, by window id.
 
-    def windows_in(self, doc: str | None = None) -> list[tuple[int, int, int]]:
-        """(window, first row, last row) of each window of `doc` (None: of every document), in order."""
-        where, args = ("WHERE doc = ?", [doc]) if doc is not None else ("", [])
-        return self._query(f"SELECT window, first_row, last_row FROM windows {where} ORDER BY window", args)  # type: ignore[return-value]
+        Held in memory (16 bytes a window, 7 MB for a million passages), so a filtered
+        search finds the windows holding its rows without reading the table each time.
+        """
+        bounds = np.array(self._query("SELECT first_row, last_row FROM windows ORDER BY window"), dtype=np.int64)
+        bounds = bounds.reshape(-1, 2)
+        return bounds[:, 0].copy(), bounds[:, 1].copy()
+
+    @cached_property
+    def documents_with_windows(self) -> frozenset[str]:
+        """Documents that have windows: all of them, unless some were indexed before windows."""
+        return frozenset(doc for (doc,) in self._query("SELECT DISTINCT doc FROM windows"))
 
     def around(self, row: int, reach: int) -> dict[int, Passage]:
         """The passages of `row`'s document within `reach` rows of it, by row (its own included)."""

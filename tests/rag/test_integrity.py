@@ -112,6 +112,25 @@ def test_passage_and_document_damage_is_reported(damaged: Path, damage: str, exp
     assert expected in problems(damaged)
 
 
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        ("UPDATE windows SET last_row = 99", "1 windows do not span passages of their own document"),
+        ("UPDATE windows SET window = window + 5", "window ids run 5..5; FAISS ids need 0..0"),
+        ("DELETE FROM windows", "FAISS holds 1 window vectors but SQLite 0 windows"),
+    ],
+    ids=["past-the-last-passage", "ids-shifted", "table-emptied"],
+)
+def test_window_damage_is_reported(damaged: Path, damage: str, expected: str):
+    execute(damaged, damage)
+    assert expected in problems(damaged)
+
+
+def test_missing_windows_file_is_reported(damaged: Path):
+    (damaged / manifest_of(damaged)["files"]["windows"]).unlink()
+    assert "windows file windows-1.faiss is missing or unreadable" in problems(damaged)
+
+
 def test_other_model_is_reported(presser_pipeline):
     found = check_index(presser_pipeline.index_dir, "another-model").problems
     assert any("another-model" in p for p in found)

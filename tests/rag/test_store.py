@@ -10,6 +10,7 @@ from rag.answering import ExtractiveAnswerer
 from rag.chunking import TEXT_RULE
 from rag.errors import IndexMismatchError, IndexNotFoundError
 from rag.integrity import check_index
+from rag.parsing import read_transcript
 from rag.pipeline import Pipeline
 from rag.settings import Settings
 from rag.store import MANIFEST, IndexReader
@@ -360,14 +361,13 @@ def test_windows_follow_their_passages_through_updates(presser_pipeline, presser
     presser_pipeline.ingest([presser])  # the presser is replaced: the hearing's rows move before it
     reader = make_reopened(presser_pipeline).reader()
     assert reader.windows is not None
-    assert [w for w, _, _ in reader.windows_in()] == list(range(len(reader.windows)))
-    for doc in reader.documents():
-        for w, first, last in reader.windows_in(doc):
-            assert reader.window_spans([w]) == [(first, last)]
-            passages = reader.passages(list(range(first, last + 1)))
-            assert {p.doc for p in passages} == {doc}
-            expected = fake_embedder.embed_passages([window_text(passages)])
-            assert np.allclose(reader.windows.rows([w]), expected)
+    firsts, lasts = reader.window_bounds
+    assert len(firsts) == len(reader.windows) and reader.documents_with_windows == set(reader.documents())
+    for w, (first, last) in enumerate(zip(firsts.tolist(), lasts.tolist(), strict=True)):
+        passages = reader.passages(list(range(first, last + 1)))
+        assert len({p.doc for p in passages}) == 1
+        expected = fake_embedder.embed_passages([window_text(passages)])
+        assert np.allclose(reader.windows.rows([w]), expected)
     assert "April" in window_text(reader.passages(list(range(len(reader.vectors)))))
     assert check_index(presser_pipeline.index_dir, "fake-bag-of-words").ok
 
@@ -381,3 +381,29 @@ def test_an_index_written_before_windows_still_answers(presser_pipeline, make_pi
     reopened = make_reopened(presser_pipeline)
     assert reopened.reader().windows is None
     assert snapshot(reopened) == without_windows  # as with the step switched off
+
+
+def test_documents_indexed_before_windows_are_named_until_ingested_again(presser_pipeline, presser: Path, tmp_path):
+    # The presser as an index written before windows had it: no windows, an older text rule.
+    path = presser_pipeline.index_dir / MANIFEST
+    manifest = json.loads(path.read_text())
+    (presser_pipeline.index_dir / manifest["files"].pop("windows")).unlink()
+    manifest["documents"]["presser-2025-01-01"]["text_rule"] = 2
+    path.write_text(json.dumps(manifest))
+    other = tmp_path / "hearing.txt"
+    other.write_text(OTHER, encoding="utf-8")
+    report = presser_pipeline.ingest([other])
+    assert report.outdated == ["presser-2025-01-01"]
+    assert "1 indexed before windows" in report.summary()
+    assert make_reopened(presser_pipeline).reader().documents_with_windows == {"hearing"}
+    report = presser_pipeline.ingest([presser])  # the unchanged file, re-embedded under the new rule
+    assert report.updated == ["presser-2025-01-01"] and not report.outdated
+    assert make_reopened(presser_pipeline).reader().documents_with_windows == {"hearing", "presser-2025-01-01"}
+    assert check_index(presser_pipeline.index_dir, "fake-bag-of-words").ok
+
+
+def test_a_document_update_needs_one_vector_per_window(presser: Path):
+    transcript = read_transcript(presser)
+    vectors = np.zeros((1, 4), np.float32)
+    with pytest.raises(ValueError, match="2 windows but 1 window vectors"):
+        rag.store.DocumentUpdate(transcript, "p", "sha", (), vectors, TEXT_RULE, ((0, 0), (1, 1)), vectors)
