@@ -1,7 +1,7 @@
 """`search` and `ask` latency and memory at 1k to 1M passages; prints figures, writes JSON.
 
     .venv/bin/python -m benchmarks.scale --out out/bench/scale.json [--sizes 1000,10000,100000,1000000]
-        [--kinds flat,hnsw] [--repeats 2] [--quick]
+        [--kinds flat,hnsw] [--repeats 2] [--quick] [--without windows]
 
 Each index is written straight from vectors (benchmarks/corpus.py: cached real
 embeddings, then vectors derived from them) with rag.store.write_generation, as `rag
@@ -102,7 +102,13 @@ def build(
 
 
 def measure(
-    index_dir: Path, embedder: Embedder | None, questions: Sequence[str], *, repeats: int, kind: str
+    index_dir: Path,
+    embedder: Embedder | None,
+    questions: Sequence[str],
+    *,
+    repeats: int,
+    kind: str,
+    without: str = "",
 ) -> dict[str, Any]:
     """Open the index as the app does and time every question; memory before and after opening.
 
@@ -111,9 +117,9 @@ def measure(
     """
     from rag.answering import ExtractiveAnswerer
     from rag.pipeline import Pipeline, open_pipeline
-    from rag.settings import Settings
+    from rag.settings import Settings, parse_steps
 
-    settings = Settings(index_dir=index_dir, vector_index=kind)
+    settings = Settings(index_dir=index_dir, vector_index=kind, without=parse_steps(without))
     if embedder is None:
         pipeline = open_pipeline(settings)
         embedder = pipeline.embedder
@@ -148,6 +154,7 @@ def measure(
             ask_ms.append((asked - searched) * 1000)
     return {
         "encoder": getattr(embedder, "encoder", None),
+        "without": sorted(settings.without),
         "dense_recall_at_10": dense_recall(pipeline, embedder, questions),
         "open_s": round(open_s, 2),
         "first_ask_s": round(first_ask_s, 2),
@@ -172,7 +179,8 @@ def run_one(args: argparse.Namespace, n: int, kind: str, embedder: Embedder | No
         f"--n-real={args.n_real}",
         f"--repeats={args.repeats}",
     ]
-    common += [f"--cache={args.cache}", f"--questions={args.questions}", "--sources", *map(str, args.sources)]
+    common += [f"--cache={args.cache}", f"--questions={args.questions}", f"--without={args.without}"]
+    common += ["--sources", *map(str, args.sources)]
     figures: dict[str, Any] = {}
     for step in ("build",) if args.build_only else ("build", "measure"):
         out = subprocess.run(
@@ -207,7 +215,7 @@ def _run_in_process(args: argparse.Namespace, n: int, kind: str, embedder: Embed
     index_dir = index_dir_for(args.cache, embedder.model_name, pool, n, kind, args.seed)
     meta = build(index_dir, n, kind, pool=pool, embedder=embedder, seed=args.seed, n_real=args.n_real, cache=args.cache)
     questions = corpus.load_question_texts()[: args.questions]
-    return meta | measure(index_dir, embedder, questions, repeats=args.repeats, kind=kind)
+    return meta | measure(index_dir, embedder, questions, repeats=args.repeats, kind=kind, without=args.without)
 
 
 def worker(args: argparse.Namespace) -> None:
@@ -227,7 +235,7 @@ def worker(args: argparse.Namespace) -> None:
         )
     else:
         questions = corpus.load_question_texts()[: args.questions]
-        figures = measure(index_dir, None, questions, repeats=args.repeats, kind=args.kind)
+        figures = measure(index_dir, None, questions, repeats=args.repeats, kind=args.kind, without=args.without)
     print(json.dumps(figures))
 
 
@@ -282,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true", help="1k and 10k passages, 30 questions, one pass")
     parser.add_argument("--append", action="store_true", help="keep --out's results for sizes and kinds not run now")
     parser.add_argument("--build-only", action="store_true", help="write the indexes (cached) and measure nothing")
+    parser.add_argument("--without", default="", help="steps of the question path switched off (rag --without)")
     parser.add_argument("--worker", choices=["build", "measure"], help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--kind", default="flat", help=argparse.SUPPRESS)
