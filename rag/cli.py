@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Ask questions about transcripts; answers cite the lines.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser(
-        "ingest", parents=[common, encoding], help="add or update transcripts (unchanged files are skipped)"
+        "ingest", parents=[common, encoding, steps], help="add or update transcripts (unchanged files are skipped)"
     )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="transcript files or folders")
     p.add_argument(

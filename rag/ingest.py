@@ -80,6 +80,7 @@ def prepare_updates(
     report: IngestReport,
     max_bytes: int | None = None,
     show_progress: bool = False,
+    windows: bool = True,
 ) -> list[DocumentUpdate]:
     """Parse, chunk and embed every changed file; record skips and failures in `report`.
 
@@ -87,7 +88,9 @@ def prepare_updates(
     file is unchanged when both match (documents indexed before text rules were recorded
     count as rule 1, and are re-embedded). A file above
     `max_bytes`, a second file with the same document id, or the same content as another
-    document (in this run or already indexed) is refused with the reason.
+    document (in this run or already indexed) is refused with the reason. With `windows`
+    False no windows are embedded (rag/windows.py): about half the embedding work, and no
+    search by windows over these documents until they are ingested with them.
     """
     max_tokens = min(max_passage_tokens, embedder.max_tokens)
     updates: list[DocumentUpdate] = []
@@ -134,8 +137,10 @@ def prepare_updates(
             continue
         texts = embedding_texts(passages, embedder.count_tokens, model_max_tokens=embedder.max_tokens)
         vectors = embedder.embed_passages(texts)
-        windows = window_spans(passages)
-        window_vectors = embedder.embed_passages([window_text(passages[a : b + 1]) for a, b in windows])
+        spans = window_spans(passages) if windows else []  # off: about half the embedding work
+        window_vectors = (
+            embedder.embed_passages([window_text(passages[a : b + 1]) for a, b in spans]) if spans else None
+        )
         updates.append(
             DocumentUpdate(
                 transcript,
@@ -144,7 +149,7 @@ def prepare_updates(
                 tuple(passages),
                 vectors,
                 TEXT_RULE,
-                tuple(windows),
+                tuple(spans),
                 window_vectors,
             )
         )

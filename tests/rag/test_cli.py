@@ -7,6 +7,7 @@ import rag.cli
 from embeddings.sentence_transformer import ModelNotAvailableError
 from rag.cli import main
 from rag.pipeline import Pipeline
+from rag.store import IndexReader
 
 
 @pytest.fixture
@@ -20,6 +21,7 @@ def cli(monkeypatch, make_pipeline, tmp_path: Path):
             host=settings.host,
             port=settings.port,
             vector_index=settings.vector_index,
+            without=settings.without,
         )
 
     monkeypatch.setattr(rag.cli, "open_pipeline", open_fake)
@@ -93,6 +95,13 @@ def test_ingest_chooses_the_vector_index(cli, presser: Path, capsys):
     with pytest.raises(SystemExit):
         main(["ingest", str(presser), "--index", str(cli), "--vector-index", "ivf"])
     assert "argument --vector-index: invalid choice: 'ivf'" in capsys.readouterr().err
+
+
+def test_ingest_without_windows_embeds_none(cli, presser: Path):
+    assert main(["ingest", str(presser), "--index", str(cli), "--without", "windows"]) == 0
+    assert len(IndexReader.open(cli, "fake-bag-of-words").windows) == 0
+    assert main(["ingest", str(presser), "--index", str(cli), "--rebuild"]) == 0  # how to have them later
+    assert len(IndexReader.open(cli, "fake-bag-of-words").windows) == 1
 
 
 def test_serve_refuses_an_open_host_without_auth(cli, presser: Path, capsys):

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.integrity import check_index
 from rag.records import Passage
 from rag.retriever import Retriever, reordered
 from rag.windows import window_spans, window_text
@@ -104,3 +105,19 @@ def test_no_votes_while_a_document_has_no_windows(make_pipeline, meeting: Path, 
     assert (
         retriever.window_votes(xq, 50, "presser-2025-01-01", set(reader.rows_matching(doc="presser-2025-01-01"))) == []
     )
+
+
+def test_an_ingest_without_windows_embeds_none_and_searches_as_with_the_step_off(
+    make_pipeline, meeting: Path, fake_embedder
+):
+    without = make_pipeline(without=frozenset({"windows"}))
+    calls = fake_embedder.n_passage_calls
+    without.ingest([meeting])
+    assert fake_embedder.n_passage_calls == calls + 1  # the passages only
+    reader = without.reader()
+    assert len(reader.windows) == 0 and not reader.documents_with_windows
+    on = make_pipeline()  # the step on, over the same index: no document has windows, no votes
+    assert [h.passage.passage_id for h in on.search("battery rubber case", k=4)] == [
+        h.passage.passage_id for h in without.search("battery rubber case", k=4)
+    ]
+    assert check_index(without.index_dir, "fake-bag-of-words").ok
