@@ -53,6 +53,16 @@ class IngestReport:
         return text
 
 
+def outdated_documents(documents: dict[str, Any]) -> list[str]:
+    """The documents of a manifest embedded under an older text rule (before windows, for
+    one), in order: their next ingest re-embeds them."""
+    return sorted(doc for doc, meta in documents.items() if _outdated(meta))
+
+
+def _outdated(meta: dict[str, Any]) -> bool:
+    return meta.get("text_rule", 1) != TEXT_RULE  # indexes from before rules were kept: rule 1
+
+
 def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     """Transcript files under `paths` (folders searched recursively), and paths refused with why."""
     found: list[Path] = []
@@ -117,7 +127,7 @@ def prepare_updates(
         sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
         indexed = known.get(doc, {})
         if indexed.get("sha256") == sha256:
-            if indexed.get("text_rule", 1) == TEXT_RULE:
+            if not _outdated(indexed):
                 report.unchanged.append(doc)
                 continue
             logger.info("%s: re-embedding, indexed under an older passage text rule", doc)

@@ -20,11 +20,10 @@ from embeddings.faiss_index import choose_spec
 from embeddings.sentence_transformer import SentenceTransformerEmbedder
 from rag.abstention import decline_reason, measure, read_answer
 from rag.answering import Answerer, ExtractiveAnswerer, StreamingAnswerer, abstain, quoted_first
-from rag.chunking import TEXT_RULE
 from rag.errors import RagError
 from rag.followups import standalone_query
 from rag.header import HEADER_SPEAKER, asks_record_date, header_date_line
-from rag.ingest import IngestReport, find_files, prepare_updates
+from rag.ingest import IngestReport, find_files, outdated_documents, prepare_updates
 from rag.records import Answer, AskResult, AskStep, Citation, Hit, Passage
 from rag.reranking import CrossEncoderReranker, Reranker
 from rag.retriever import Retriever
@@ -129,9 +128,7 @@ class Pipeline:
                     exact_max_passages=self.settings.exact_max_passages,
                 )
         report.n_passages = manifest["n_passages"]
-        report.outdated = sorted(
-            d for d, meta in manifest["documents"].items() if meta.get("text_rule", 1) != TEXT_RULE
-        )
+        report.outdated = outdated_documents(manifest["documents"])
         report.elapsed_ms = (time.perf_counter() - started) * 1000
         logger.info("ingest: %s", report.summary())
         return report

@@ -176,12 +176,12 @@ def write_generation(
     db.executescript(_SCHEMA)
     documents: dict[str, Any] = {}
     kept_rows: list[int] = []
+    kept_windows: list[int] = []
     if old:
-        documents, kept_rows = _copy_kept(db, index_dir, old, replaced)
+        documents, kept_rows, kept_windows = _copy_kept(db, index_dir, old, replaced)
     n_passages = len(kept_rows) + sum(len(u.passages) for u in updates)
     spec = choose_spec(n_passages, vector_index, exact_max=exact_max_passages)
     index = _vector_index(index_dir, old, kept_rows, spec, dim)
-    kept_windows = _kept_windows(db, index_dir, old, kept_rows) if old else []
     n_windows = len(kept_windows) + sum(len(u.windows) for u in updates)
     window_spec = choose_spec(n_windows, vector_index, exact_max=exact_max_passages)
     windows = _vector_index(index_dir, old, kept_windows, window_spec, dim, part="windows")
@@ -239,14 +239,16 @@ def _next_generation(index_dir: Path) -> int:
 
 def _copy_kept(
     db: sqlite3.Connection, index_dir: Path, old: dict[str, Any], replaced: set[str]
-) -> tuple[dict[str, Any], list[int]]:
-    """Carry over every document of the old generation that this ingest does not replace.
+) -> tuple[dict[str, Any], list[int], list[int]]:
+    """Carry over every document of the old generation that this ingest does not replace,
+    their windows renumbered with their rows (an index written before windows has none).
 
-    Returns their manifest entries and their old row ids, in their new row order.
+    Returns their manifest entries, their old row ids in their new row order, and their
+    old window ids in their new window order.
     """
     kept = {doc: meta for doc, meta in old["documents"].items() if doc not in replaced}
     if not kept:
-        return {}, []
+        return {}, [], []
     db.execute("ATTACH DATABASE ? AS old", (_sqlite_uri(index_dir / old["files"]["passages"], "ro"),))
     marks = ",".join("?" * len(kept))
     docs = list(kept)
@@ -257,9 +259,19 @@ def _copy_kept(
         docs,
     ).fetchall()
     db.executemany(_INSERT_PASSAGE, [(i, *r[1:]) for i, r in enumerate(carried)])
+    windows = []
+    if "windows" in old["files"]:
+        new_row = {r[0]: row for row, r in enumerate(carried)}
+        windows = db.execute(
+            f"SELECT window, doc, first_row, last_row FROM old.windows WHERE doc IN ({marks}) ORDER BY window", docs
+        ).fetchall()
+        db.executemany(
+            "INSERT INTO windows VALUES (?, ?, ?, ?)",
+            [(i, doc, new_row[first], new_row[last]) for i, (_, doc, first, last) in enumerate(windows)],
+        )
     db.commit()
     db.execute("DETACH DATABASE old")
-    return kept, [r[0] for r in carried]
+    return kept, [r[0] for r in carried], [w[0] for w in windows]
 
 
 def _vector_index(
@@ -282,25 +294,6 @@ def _vector_index(
     for start in range(0, len(rows), 65_536):  # bounded copies: a million rows is 1.5 GB of vectors
         index.add(old_index.vectors()[rows[start : start + 65_536]])
     return index
-
-
-def _kept_windows(db: sqlite3.Connection, index_dir: Path, old: dict[str, Any], kept_rows: list[int]) -> list[int]:
-    """Copy the kept documents' windows into the new store, renumbered with their rows.
-
-    Returns their old window ids, in their new order. An index written before windows has none.
-    """
-    if not kept_rows or "windows" not in old["files"]:
-        return []
-    new_row = {old_row: row for row, old_row in enumerate(kept_rows)}
-    db.execute("ATTACH DATABASE ? AS old", (_sqlite_uri(index_dir / old["files"]["passages"], "ro"),))
-    carried = db.execute("SELECT window, doc, first_row, last_row FROM old.windows ORDER BY window").fetchall()
-    db.execute("DETACH DATABASE old")
-    carried = [w for w in carried if w[2] in new_row and w[3] in new_row]
-    db.executemany(
-        "INSERT INTO windows VALUES (?, ?, ?, ?)",
-        [(i, doc, new_row[first], new_row[last]) for i, (_, doc, first, last) in enumerate(carried)],
-    )
-    return [w[0] for w in carried]
 
 
 def _insert_windows(db: sqlite3.Connection, update: DocumentUpdate, *, first_row: int, first_window: int) -> None:

@@ -120,11 +120,18 @@ def test_a_second_quote_comes_from_the_first_quotes_exchange_only(fake_embedder)
     )
 
 
+def exchange(asked: str, reply: str, *, hit_on_reply: bool = False) -> Hit:
+    """Ali Kaya asks on line 3, Jane Doe replies on line 5; the hit is the question unless told."""
+    question = Passage("d", "d:3-3#0", "Ali Kaya", 3, 3, asked)
+    answer = Passage("d", "d:5-5#0", "Jane Doe", 5, 5, reply)
+    return Hit(answer if hit_on_reply else question, 0.5, context=(question, answer))
+
+
 def test_a_question_that_wins_is_answered_by_its_reply(fake_embedder):
     # The journalist's question matches the user's best; the reply says little like it.
-    asked = Passage("d", "d:3-3#0", "Ali Kaya", 3, 3, "Did Allies invite Japan to the summit in June?")
-    reply = Passage("d", "d:5-5#0", "Jane Doe", 5, 5, "There are no announcements yet.")
-    hit = Hit(reply, 0.5, context=(asked, reply))
+    hit = exchange(
+        "Did Allies invite Japan to the summit in June?", "There are no announcements yet.", hit_on_reply=True
+    )
     answerer = ExtractiveAnswerer(fake_embedder, max_quotes=2)
     answer = answerer.answer("Did Allies invite Japan to the summit in June?", [hit])
     assert [(c.speaker, c.line_start) for c in answer.citations] == [("Jane Doe", 5)]  # the answer lines
@@ -139,33 +146,21 @@ def test_a_question_that_wins_is_answered_by_its_reply(fake_embedder):
 def test_a_reply_sharing_no_word_with_the_users_question_still_answers_it(fake_embedder):
     # The journalist's question is the hit; its reply, in the exchange, shares no word with
     # the user's question, so it was not among the sentences scored.
-    asked = Passage("d", "d:3-3#0", "Ali Kaya", 3, 3, "Is the Alliance talking to Tallinn about the jet?")
-    reply = Passage("d", "d:5-5#0", "Jane Doe", 5, 5, "Estonia and NATO are in close contact.")
-    hit = Hit(asked, 0.5, context=(asked, reply))
-    answerer = ExtractiveAnswerer(fake_embedder, max_quotes=2)
-    answer = answerer.answer("Is the Alliance talking to Tallinn about the jet?", [hit])
+    question = "Is the Alliance talking to Tallinn about the jet?"
+    hit = exchange(question, "Estonia and NATO are in close contact.")
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=2).answer(question, [hit])
     assert [(c.speaker, c.line_start, c.quote) for c in answer.citations] == [
         ("Jane Doe", 5, "Estonia and NATO are in close contact.")
     ]
     # nor when another of its sentences holds one: all of the reply's sentences compete
-    reply = Passage(
-        "d",
-        "d:5-5#0",
-        "Jane Doe",
-        5,
-        5,
-        "Thanks for the jet question. Yes, it is in touch with the Estonians about the incident.",
-    )
     question = "Is the Alliance in contact with Tallinn about the jet?"
-    asked = Passage("d", "d:3-3#0", "Ali Kaya", 3, 3, question)
-    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer(question, [Hit(asked, 0.5, context=(asked, reply))])
+    hit = exchange(question, "Thanks for the jet question. Yes, it is in touch with the Estonians about the incident.")
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer(question, [hit])
     assert [c.quote for c in answer.citations] == ["Yes, it is in touch with the Estonians about the incident."]
 
 
 def test_a_who_question_the_reply_answers_quotes_the_reply(fake_embedder):
-    asked = Passage("d", "d:3-3#0", "Ali Kaya", 3, 3, "Who will host the summit next year?")
-    reply = Passage("d", "d:5-5#0", "Jane Doe", 5, 5, "The Netherlands will host it, in The Hague.")
-    hit = Hit(asked, 0.5, context=(asked, reply))
+    hit = exchange("Who will host the summit next year?", "The Netherlands will host it, in The Hague.")
     answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer("Who will host the summit next year?", [hit])
     assert [c.speaker for c in answer.citations] == ["Jane Doe"]
 
