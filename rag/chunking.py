@@ -21,11 +21,13 @@ CountTokens = Callable[[Sequence[str]], list[int]]
 
 # Words of the previous passage's last sentence that lead a passage's embedding text.
 CONTEXT_WORDS = 32
-# Version of what the embedder reads of a passage (embedding_texts), kept with each indexed
-# document: a document indexed under another is re-embedded by its next ingest, even when
-# its file did not change. 1: context from the same speaker only; 2: from whoever spoke;
-# 3: windows of consecutive passages embedded too (rag/windows.py).
-TEXT_RULE = 3
+# Version of what a file's passages are and what the embedder reads of them (parsing,
+# embedding_texts), kept with each indexed document: a document indexed under another is
+# re-embedded by its next ingest, even when its file did not change. 1: context from the
+# same speaker only; 2: from whoever spoke; 3: windows of consecutive passages embedded too
+# (rag/windows.py); 4: speaker labels in more shapes (rag/labels.py: timestamps, hearings,
+# "Q" questions), so a file in one of them gets its speakers.
+TEXT_RULE = 4
 
 
 def embedding_text(speaker: str, text: str, context: str = "") -> str:

@@ -33,8 +33,9 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
-    # Documents of the index embedded under an older text rule (before windows) and not
-    # ingested again in this run: no question uses windows until they are.
+    # Documents of the index read or embedded under an older text rule and not ingested
+    # again in this run: those from before rule 3 have no windows, and no question uses
+    # windows until they are ingested again; those from before rule 4 keep older speakers.
     outdated: list[str] = field(default_factory=list)
     n_passages: int = 0
     elapsed_ms: float = 0.0
@@ -47,15 +48,15 @@ class IngestReport:
         if self.outdated:
             names = ", ".join(self.outdated[:3]) + (", ..." if len(self.outdated) > 3 else "")
             text += (
-                f"; {len(self.outdated)} indexed before windows ({names}): ingest their files again"
-                " (or --rebuild) to search by windows"
+                f"; {len(self.outdated)} indexed by an older version ({names}): ingest their files again"
+                " (or --rebuild) for windows and today's speaker labels"
             )
         return text
 
 
 def outdated_documents(documents: dict[str, Any]) -> list[str]:
-    """The documents of a manifest embedded under an older text rule (before windows, for
-    one), in order: their next ingest re-embeds them."""
+    """The documents of a manifest indexed under an older text rule (before windows or
+    today's speaker labels), in order: their next ingest re-embeds them."""
     return sorted(doc for doc, meta in documents.items() if _outdated(meta))
 
 

@@ -14,9 +14,11 @@ It does not guess speakers from content; unlabelled text goes to the last speake
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from rag.errors import TranscriptFormatError
+from rag.labels import COLON_LABEL, label_shapes, read_label, split_time
 from rag.lines import is_blank, split_lines
 from rag.records import Transcript, Turn
 
@@ -92,12 +94,13 @@ _ROLE_WORDS = {
     "supreme",
     "vice",
 }
+# Titles written before a surname in labels ("MS. JEAN-PIERRE", "Sen. Lopez"), besides the role words.
+_HONORIFICS = set("mr mrs ms miss mx dr prof professor sen rep gov gen adm hon sir dame".split())
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(
     rf"\b\d{{1,2}}\s+(?:{MONTHS}|[A-Z][a-z]{{2}})\.?,?\s+\d{{4}}\b"
     rf"|\b(?:{MONTHS})\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
 )
-_INLINE = re.compile(r"^\s*(?P<name>[^:]{1,60}?):\s+(?P<text>\S.*)$")
 _PARENS = re.compile(r"\([^()]*\)")
 _OUTLET = re.compile(r"^(?P<name>.+?)\s*\((?P<outlet>[^()]+)\)$")
 # Label words that name a role in the room, not a person: never an alias for one outlet.
@@ -154,15 +157,16 @@ def parse_text(text: str, doc: str) -> Transcript:
     body_start, title, date, by_line = _read_header(lines)
     aliases: dict[str, str] = {}
     opening_speaker = _register_header_person(by_line, aliases)
-    inline = _uses_inline_labels(lines, body_start)
+    shapes = label_shapes(lines[body_start:], _is_name)  # rag/labels.py: "Name: text", "Mr. JONES. text", ...
 
     turns: list[Turn] = []
-    speaker, label = opening_speaker, ""
+    speaker, label, time = opening_speaker, "", None
     current: list[tuple[int, str]] = []  # (line number, text) of the open turn
 
     def close() -> None:
         if current:
-            turns.append(Turn(speaker, label, current[0][0], current[-1][0], tuple(t for _, t in current)))
+            text = tuple(t for _, t in current)
+            turns.append(Turn(speaker, label, current[0][0], current[-1][0], text, time_start=time))
 
     for i in range(body_start, len(lines)):
         line, number = lines[i], i + 1
@@ -170,14 +174,17 @@ def parse_text(text: str, doc: str) -> Transcript:
             if current:
                 current.append((number, line))
             continue
-        match = _INLINE.match(line) if inline else None
-        if match and _is_name(match["name"]):
+        found = read_label(line, shapes, _is_name) if shapes else None
+        if found:
             close()
-            label = match["name"].strip()
-            speaker, current = _resolve_label(label, aliases), [(number, match["text"])]
-        elif _is_block_label(lines, i, body_start):
+            label, time = found.name.strip(), found.seconds
+            # "Joe Biden: (01:15)" with the speech beneath it, as under a label line
+            beneath = found.alone and i + 1 < len(lines) and not is_blank(lines[i + 1])
+            beneath = beneath and read_label(lines[i + 1], shapes, _is_name) is None
+            speaker, current = _resolve_label(label, aliases), [] if beneath else [(number, found.text)]
+        elif _is_block_label(lines, i, body_start, shapes):
             close()
-            label = line.strip().rstrip(":").strip()
+            label, time = split_time(line.strip().rstrip(":").strip())
             speaker, current = _resolve_label(label, aliases), []
         else:
             current.append((number, line))
@@ -190,7 +197,7 @@ def _trim(turn: Turn) -> Turn:
     lines = list(turn.lines)
     while lines and is_blank(lines[-1]):
         lines.pop()
-    return Turn(turn.speaker, turn.label, turn.line_start, turn.line_start + len(lines) - 1, tuple(lines))
+    return replace(turn, line_end=turn.line_start + len(lines) - 1, lines=tuple(lines))
 
 
 def _read_header(lines: list[str]) -> tuple[int, str, str, str]:
@@ -226,7 +233,7 @@ def _is_title(lines: list[str], i: int) -> bool:
     if line.startswith("#"):
         return True
     next_blank = i + 1 >= len(lines) or is_blank(lines[i + 1])
-    return next_blank and len(line) <= 160 and not line.endswith(_SENTENCE_END) and not _INLINE.match(line)
+    return next_blank and len(line) <= 160 and not line.endswith(_SENTENCE_END) and not COLON_LABEL.match(line)
 
 
 def _is_header_line(stripped: str) -> bool:
@@ -297,28 +304,18 @@ def _is_name(text: str) -> bool:
     return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _CONNECTORS for w in words)
 
 
-def _is_block_label(lines: list[str], i: int, body_start: int) -> bool:
-    """A label line: after a blank line (or the header), text right beneath it, name-shaped."""
+def _is_block_label(lines: list[str], i: int, body_start: int, shapes: frozenset[str]) -> bool:
+    """A label line: after a blank line (or the header), text right beneath it (not another
+    label in one of the document's `shapes`), name-shaped."""
     line = lines[i].strip()
-    if i + 1 >= len(lines) or is_blank(lines[i + 1]):
+    if i + 1 >= len(lines) or is_blank(lines[i + 1]) or read_label(lines[i + 1], shapes, _is_name):
         return False
     if i > body_start and not is_blank(lines[i - 1]):
         return False
-    if line.rstrip(":").endswith(_SENTENCE_END):
+    name, _ = split_time(line.rstrip(":").strip())  # "Speaker 1 (00:00:03):", "Jane Smith  0:15"
+    if name.rstrip(":").endswith(_SENTENCE_END):
         return False
-    return _is_name(line.rstrip(":"))
-
-
-def _uses_inline_labels(lines: list[str], body_start: int) -> bool:
-    """Inline `Name: text` labels count only when at least two lines use them."""
-    count = 0
-    for line in lines[body_start:]:
-        match = _INLINE.match(line)
-        if match and _is_name(match["name"]):
-            count += 1
-            if count >= 2:
-                return True
-    return False
+    return _is_name(name.rstrip(":"))
 
 
 def _resolve_label(label: str, aliases: dict[str, str]) -> str:
@@ -338,4 +335,24 @@ def _resolve_label(label: str, aliases: dict[str, str]) -> str:
         aliases[role.lower()] = name
         aliases.setdefault(name.lower(), name)
         return name
+    person = _by_surname(label, aliases)
+    if person:
+        aliases[label.lower()] = person
+        return person
     return label
+
+
+def _by_surname(label: str, aliases: dict[str, str]) -> str | None:
+    """The one person already known whose surname the label gives after a title:
+    "MS. JEAN-PIERRE" -> "Karine Jean-Pierre" of the header's "by Press Secretary Karine
+    Jean-Pierre", "Senator Warren" -> "Elizabeth Warren (D-MA)"; None when no one or two
+    people carry that surname, or when the label is not a title and a surname."""
+    *titles, surname = label.replace(".", " ").split() or [""]
+    if not titles or any(t.lower() not in _HONORIFICS | _ROLE_WORDS for t in titles):
+        return None
+    people = {
+        person
+        for person in aliases.values()
+        if len(words := _PARENS.sub(" ", person).split(",")[0].split()) >= 2 and words[-1].lower() == surname.lower()
+    }
+    return people.pop() if len(people) == 1 else None

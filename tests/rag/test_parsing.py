@@ -144,3 +144,57 @@ def test_sample_turn_table():
     assert table(t) == SAMPLE_TURNS
     assert t.aliases["nato secretary general"] == "Mark Rutte"
     assert t.aliases["acting nato spokesperson"] == "Allison Hart"
+
+
+def test_hearing_labels_with_surnames_in_capitals():
+    text = (
+        "HEARING BEFORE THE COMMITTEE ON ENERGY\n\n"
+        "Chairman SMITH. The committee will come to order.\n\n"
+        "Mr. JONES. Thank you, Mr. Chairman. The wells froze.\n"
+        "    They were not winterized.\n\n"
+        "Chairman SMITH. What would it cost?\n"
+    )
+    t = parse_text(text, "x")
+    assert table(t) == [("Chairman SMITH", 3, 3), ("Mr. JONES", 5, 6), ("Chairman SMITH", 8, 8)]
+    assert t.turns[1].lines == ("Thank you, Mr. Chairman. The wells froze.", "    They were not winterized.")
+
+
+def test_white_house_briefing_questions_and_the_press_secretary_by_her_surname():
+    text = (
+        "Press Briefing by Press Secretary Karine Jean-Pierre\n\n"
+        "MS. JEAN-PIERRE: Good afternoon.\n\n"
+        "Q Thank you, Karine. How much money is going to firefighters?\n\n"
+        "MS. JEAN-PIERRE: About two billion dollars.\n\n"
+        "Q And on Ukraine?\n"
+    )
+    t = parse_text(text, "x")
+    assert table(t) == [("Karine Jean-Pierre", 3, 3), ("Q", 5, 5), ("Karine Jean-Pierre", 7, 7), ("Q", 9, 9)]
+    assert t.turns[0].label == "MS. JEAN-PIERRE"
+    assert t.turns[1].lines == ("Thank you, Karine. How much money is going to firefighters?",)
+
+
+def test_a_surname_two_people_carry_names_neither():
+    text = "Anna Berg (Reuters)\nFirst?\n\nJohn Berg (AFP)\nSecond?\n\nDr. BERG: Which of us?\n\nJane Doe: Both.\n"
+    assert [s for s, _, _ in table(parse_text(text, "x"))][-2:] == ["Dr. BERG", "Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[00:00:01] ALICE WONG: Let's start.\n[00:00:05] BOB STONE: The budget is short.\n",
+        "Alice Wong (00:00:01): Let's start.\nBob Stone (00:00:05): The budget is short.\n",
+        "ALICE WONG: (00:01)\nLet's start.\n\nBOB STONE: (00:05)\nThe budget is short.\n",  # Rev
+        "Alice Wong  0:01\nLet's start.\n\nBob Stone  0:05\nThe budget is short.\n",  # Otter
+    ],
+)
+def test_timestamped_labels_give_each_turn_its_time(text):
+    t = parse_text(text, "x")
+    assert [(turn.speaker.title(), turn.time_start, turn.lines) for turn in t.turns] == [
+        ("Alice Wong", 1.0, ("Let's start.",)),
+        ("Bob Stone", 5.0, ("The budget is short.",)),
+    ]
+
+
+def test_committee_evidence_question_numbers_are_not_part_of_the_label():
+    text = "Q1 Chair: Could you introduce yourself?\n\nDr Sarah Hill: I am the chief scientist.\n\nQ2 Chair: Why?\n"
+    assert table(parse_text(text, "x")) == [("Chair", 1, 1), ("Dr Sarah Hill", 3, 3), ("Chair", 5, 5)]

@@ -394,7 +394,7 @@ def test_documents_indexed_before_windows_are_named_until_ingested_again(presser
     other.write_text(OTHER, encoding="utf-8")
     report = presser_pipeline.ingest([other])
     assert report.outdated == ["presser-2025-01-01"]
-    assert "1 indexed before windows" in report.summary()
+    assert "1 indexed by an older version (presser-2025-01-01)" in report.summary()
     assert make_reopened(presser_pipeline).reader().documents_with_windows == {"hearing"}
     report = presser_pipeline.ingest([presser])  # the unchanged file, re-embedded under the new rule
     assert report.updated == ["presser-2025-01-01"] and not report.outdated

@@ -1,0 +1,118 @@
+"""Speaker labels as the common transcript shapes write them at the start of a line.
+
+rag/parsing.py reads the press-conference label lines and the meeting form `Name: text`.
+Transcripts of interviews and hearings, and those from transcription services, write
+their labels in more shapes; each is read here:
+- `Name: text`, the meeting form;
+- a timestamp before or after a label: "[00:01:23] ALICE WONG: text" (caption and
+  transcription exports), "Speaker 1 (00:00:03):" and "Joe Biden: (01:15)" (Rev),
+  "Jane Smith  0:15" (Otter). The time becomes the turn's time_start, so a citation
+  says where the line is in the recording;
+- a question number before a label: "Q12 Chair: text" (UK select committee evidence);
+- a printed congressional hearing's "Mr. JONES. text", "Chairman SMITH. text",
+  "The CHAIRMAN. text": title words, then a surname in capitals and a full stop;
+- a White House briefing's "Q Thank you, Karine.": a journalist's question, unnamed.
+A shape counts in a document only when at least two lines use it, so one line of prose
+that looks like a label ("Yes SIR. That's right.") is not read as one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+_TIME = r"(?:\d{1,2}:)?\d{1,2}:[0-5]\d(?:[.,]\d{1,3})?"
+_LEADING_TIME = re.compile(rf"^\s*(?:\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?P<t>{_TIME})(?=\s))\s*(?:[-–—|]\s*)?")
+_TRAILING_TIME = re.compile(rf"\s*(?:\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?<=\s)(?P<t>{_TIME}))\s*$")
+COLON_LABEL = re.compile(r"^\s*(?P<name>[^:]{1,60}?):\s+(?P<text>\S.*)$")
+# "Speaker 1 (00:00:03): Hi": the colon form with a time inside the label
+_TIMED_COLON = re.compile(rf"^\s*(?P<name>[^:]{{1,60}}?\s*[\[(]{_TIME}[\])]):\s+(?P<text>\S.*)$")
+_QUESTION_NUMBER = re.compile(r"^Q\d+\s+(?=\S)")
+_HEARING = re.compile(
+    r"^\s*(?P<name>(?:The\s+|(?:[A-Z][a-z]+\.?\s+){1,3})"  # "The " or title words: "Mr. ", "Chairman "
+    r"(?:Mc|Mac|De|La|Le|Di|Du|Van|O['’])?[A-Z][A-Z'’-]+"  # the surname in capitals: JONES, McCARTHY
+    r"(?:\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?)"  # "of Georgia", "of New York"
+    r"\.\s+(?P<text>\S.*)$"
+)
+_BARE_QUESTION = re.compile(r"^\s*Q\.?\s+(?P<text>[A-Z\"“‘'].*)$")
+
+COLON, HEARING, BARE_QUESTION = "colon", "hearing", "bare question"
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    name: str  # as written, without its timestamp or question number
+    text: str  # what follows it on the line
+    seconds: float | None  # the timestamp written with it, if any
+    alone: bool = False  # the text is only a timestamp ("Joe Biden: (01:15)"): the speech is beneath
+
+
+def seconds(time: str) -> float:
+    """ "01:02:03" -> 3723.0, "1:15" -> 75.0, "00:00:03,500" -> 3.5."""
+    whole, _, fraction = time.replace(",", ".").partition(".")
+    total = 0
+    for part in whole.split(":"):
+        total = total * 60 + int(part)
+    return total + (float(f"0.{fraction}") if fraction else 0.0)
+
+
+def _time_of(match: re.Match[str]) -> float:
+    return seconds(match["b"] or match["p"] or match["t"])
+
+
+def without_leading_time(line: str) -> tuple[str, float | None]:
+    """ "[00:01:23] ALICE WONG: Hi" -> ("ALICE WONG: Hi", 83.0); a line without one is returned as it is."""
+    match = _LEADING_TIME.match(line)
+    if not match or not line[match.end() :].strip():
+        return line, None
+    return line[match.end() :], _time_of(match)
+
+
+def split_time(label: str) -> tuple[str, float | None]:
+    """A label without the timestamp written before or after it: "Speaker 1 (00:00:03)" -> ("Speaker 1", 3.0)."""
+    rest, time = without_leading_time(label)
+    match = _TRAILING_TIME.search(rest)
+    if match and rest[: match.start()].strip():
+        return rest[: match.start()].strip(), _time_of(match)
+    return rest.strip(), time
+
+
+def only_time(text: str) -> float | None:
+    """The time when `text` is a timestamp and nothing else ("(01:15)"), else None."""
+    match = _TRAILING_TIME.fullmatch(" " + text.strip())
+    return _time_of(match) if match else None
+
+
+def read_label(line: str, shapes: frozenset[str], is_name: Callable[[str], bool]) -> Label | None:
+    """The label at the start of `line` in one of the document's `shapes`, or None.
+
+    `is_name` tells a name from prose for the colon form ("We agreed on one thing: ...").
+    Example: read_label("Q3 Chair: Welcome.", frozenset({COLON}), is_name) == Label("Chair", "Welcome.", None)
+    """
+    body, time = without_leading_time(line)
+    if COLON in shapes and (match := _TIMED_COLON.match(body) or COLON_LABEL.match(body)):
+        name, label_time = split_time(_QUESTION_NUMBER.sub("", match["name"]))
+        if is_name(name):
+            text_time = only_time(match["text"])
+            return Label(name, match["text"], _first(time, label_time, text_time), text_time is not None)
+    if HEARING in shapes and (match := _HEARING.match(body)):
+        return Label(match["name"], match["text"], time)
+    if BARE_QUESTION in shapes and (match := _BARE_QUESTION.match(body)):
+        return Label("Q", match["text"], time)
+    return None
+
+
+def label_shapes(lines: Sequence[str], is_name: Callable[[str], bool]) -> frozenset[str]:
+    """The shapes at least two of `lines` are written in."""
+    seen: dict[str, int] = {}
+    for line in lines:
+        for shape in (COLON, HEARING, BARE_QUESTION):
+            if read_label(line, frozenset({shape}), is_name):
+                seen[shape] = seen.get(shape, 0) + 1
+                break
+    return frozenset(shape for shape, n in seen.items() if n >= 2)
+
+
+def _first(*times: float | None) -> float | None:
+    return next((t for t in times if t is not None), None)
