@@ -11,7 +11,8 @@ their labels in more shapes; each is read here:
 - a question number before a label: "Q12 Chair: text" (UK select committee evidence);
 - a printed congressional hearing's "Mr. JONES. text", "Chairman SMITH. text",
   "The CHAIRMAN. text": title words, then a surname in capitals and a full stop;
-- a White House briefing's "Q Thank you, Karine.": a journalist's question, unnamed.
+- a White House briefing's "Q Thank you, Karine.": a journalist's question, unnamed;
+- any of these in Markdown bold, "**Jane Doe:** text" or "**Jane Doe**" above the text.
 A shape counts in a document only when at least two lines use it, so one line of prose
 that looks like a label ("Yes SIR. That's right.") is not read as one.
 """
@@ -35,6 +36,7 @@ _HEARING = re.compile(
     r"(?:\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?)"  # "of Georgia", "of New York"
     r"\.\s+(?P<text>\S.*)$"
 )
+_EMPHASIS = re.compile(r"^(?P<lead>\s*)(?P<mark>\*\*|__)(?P<name>[^*_]{1,80}?)(?P<inner>:?)(?P=mark)(?P<outer>:?)")
 _BARE_QUESTION = re.compile(r"^\s*Q\.?\s+(?P<text>[A-Z\"“‘'].*)$")
 
 COLON, HEARING, BARE_QUESTION = "colon", "hearing", "bare question"
@@ -69,6 +71,15 @@ def without_leading_time(line: str) -> tuple[str, float | None]:
     return line[match.end() :], _time_of(match)
 
 
+def without_emphasis(line: str) -> str:
+    """A label at the start of `line` out of its Markdown bold: "**Jane Doe:** Hi" -> "Jane Doe: Hi"."""
+    match = _EMPHASIS.match(line)
+    if not match or (match["inner"] and match["outer"]):
+        return line
+    colon = ":" if match["inner"] or match["outer"] else ""
+    return f"{match['lead']}{match['name']}{colon}{line[match.end() :]}"
+
+
 def split_time(label: str) -> tuple[str, float | None]:
     """A label without the timestamp written before or after it: "Speaker 1 (00:00:03)" -> ("Speaker 1", 3.0)."""
     rest, time = without_leading_time(label)
@@ -90,7 +101,7 @@ def read_label(line: str, shapes: frozenset[str], is_name: Callable[[str], bool]
     `is_name` tells a name from prose for the colon form ("We agreed on one thing: ...").
     Example: read_label("Q3 Chair: Welcome.", frozenset({COLON}), is_name) == Label("Chair", "Welcome.", None)
     """
-    body, time = without_leading_time(line)
+    body, time = without_leading_time(without_emphasis(line))
     if COLON in shapes and (match := _TIMED_COLON.match(body) or COLON_LABEL.match(body)):
         name, label_time = split_time(_QUESTION_NUMBER.sub("", match["name"]))
         if is_name(name):

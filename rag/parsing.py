@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from rag.errors import TranscriptFormatError
-from rag.labels import COLON_LABEL, label_shapes, read_label, split_time
+from rag.labels import COLON_LABEL, label_shapes, read_label, split_time, without_emphasis
 from rag.lines import is_blank, split_lines
 from rag.records import Transcript, Turn
 
@@ -184,7 +184,7 @@ def parse_text(text: str, doc: str) -> Transcript:
             speaker, current = _resolve_label(label, aliases), [] if beneath else [(number, found.text)]
         elif _is_block_label(lines, i, body_start, shapes):
             close()
-            label, time = split_time(line.strip().rstrip(":").strip())
+            label, time = split_time(without_emphasis(line).strip().rstrip(":").strip())
             speaker, current = _resolve_label(label, aliases), []
         else:
             current.append((number, line))
@@ -312,7 +312,7 @@ def _is_block_label(lines: list[str], i: int, body_start: int, shapes: frozenset
         return False
     if i > body_start and not is_blank(lines[i - 1]):
         return False
-    name, _ = split_time(line.rstrip(":").strip())  # "Speaker 1 (00:00:03):", "Jane Smith  0:15"
+    name, _ = split_time(without_emphasis(line).rstrip(":").strip())  # "Speaker 1 (00:00:03):", "**Jane Doe**"
     if name.rstrip(":").endswith(_SENTENCE_END):
         return False
     return _is_name(name.rstrip(":"))

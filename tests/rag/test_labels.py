@@ -45,6 +45,9 @@ def test_split_time(label, expected):
         ("Ms. DeLAURO. I yield back.", Label("Ms. DeLAURO", "I yield back.", None)),
         ("Mr. JOHNSON of Georgia. Thank you.", Label("Mr. JOHNSON of Georgia", "Thank you.", None)),
         ("Q Thank you, Karine. How much money?", Label("Q", "Thank you, Karine. How much money?", None)),
+        ("**Jane Doe:** We agree.", Label("Jane Doe", "We agree.", None)),  # Markdown bold
+        ("**Jane Doe**: We agree.", Label("Jane Doe", "We agree.", None)),
+        ("__Jane Doe:__ We agree.", Label("Jane Doe", "We agree.", None)),
     ],
 )
 def test_read_label(line, expected):

@@ -198,3 +198,8 @@ def test_timestamped_labels_give_each_turn_its_time(text):
 def test_committee_evidence_question_numbers_are_not_part_of_the_label():
     text = "Q1 Chair: Could you introduce yourself?\n\nDr Sarah Hill: I am the chief scientist.\n\nQ2 Chair: Why?\n"
     assert table(parse_text(text, "x")) == [("Chair", 1, 1), ("Dr Sarah Hill", 3, 3), ("Chair", 5, 5)]
+
+
+def test_markdown_bold_labels():
+    text = "# Interview\n\n**Interviewer:** When did you start?\n\n**Jane Doe**\nIn 2009.\n\n**Interviewer**: Why?\n"
+    assert table(parse_text(text, "x")) == [("Interviewer", 3, 3), ("Jane Doe", 6, 6), ("Interviewer", 8, 8)]

@@ -32,6 +32,8 @@ LINE = st.one_of(
             "Speaker 1 (00:00:03):",
             "Jane Smith  0:15",
             "Q12 Chair: Welcome.",
+            "**Jane Doe:** Hi.",
+            "**Jane Doe**",
         ]
     ),
     st.text(st.characters(blacklist_categories=["Cs"]), max_size=40),
