@@ -49,7 +49,7 @@ class IngestReport:
             names = ", ".join(self.outdated[:3]) + (", ..." if len(self.outdated) > 3 else "")
             text += (
                 f"; {len(self.outdated)} indexed by an older version ({names}): ingest their files again"
-                " (or --rebuild) for windows and today's speaker labels"
+                " (or --rebuild) to index them as this version does"
             )
         return text
 

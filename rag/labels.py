@@ -7,14 +7,16 @@ their labels in more shapes; each is read here:
 - a timestamp before or after a label: "[00:01:23] ALICE WONG: text" (caption and
   transcription exports), "Speaker 1 (00:00:03):" and "Joe Biden: (01:15)" (Rev),
   "Jane Smith  0:15" (Otter). The time becomes the turn's time_start, so a citation
-  says where the line is in the recording;
+  says when the turn began in the recording;
 - a question number before a label: "Q12 Chair: text" (UK select committee evidence);
-- a printed congressional hearing's "Mr. JONES. text", "Chairman SMITH. text",
-  "The CHAIRMAN. text": title words, then a surname in capitals and a full stop;
+- a printed congressional hearing's "Mr. JONES. text", "Ms. JACKSON LEE. text", "The
+  CHAIRMAN. text": titles, then a surname or an office in capitals and a full stop;
 - a White House briefing's "Q Thank you, Karine.": a journalist's question, unnamed;
+- a deposition's or court record's "Q. Where do you work?" / "A. At the plant.";
 - any of these in Markdown bold, "**Jane Doe:** text" or "**Jane Doe**" above the text.
-A shape counts in a document only when at least two lines use it, so one line of prose
-that looks like a label ("Yes SIR. That's right.") is not read as one.
+A shape counts in a document only when at least two lines use it (a deposition's only
+when both Q. and A. lines do), so a line of prose that looks like a label is not read as
+one. The patterns are linear in the line's length: a line may hold 100,000 characters.
 """
 
 from __future__ import annotations
@@ -25,21 +27,35 @@ from dataclasses import dataclass
 
 _TIME = r"(?:\d{1,2}:)?\d{1,2}:[0-5]\d(?:[.,]\d{1,3})?"
 _LEADING_TIME = re.compile(rf"^\s*(?:\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?P<t>{_TIME})(?=\s))\s*(?:[-–—|]\s*)?")
-_TRAILING_TIME = re.compile(rf"\s*(?:\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?<=\s)(?P<t>{_TIME}))\s*$")
+# Searched in a right-stripped label; no leading \s*, which would retry every space of a run.
+_TRAILING_TIME = re.compile(rf"(?:\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?<=\s)(?P<t>{_TIME}))$")
+_TIME_ALONE = re.compile(rf"\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?P<t>{_TIME})")
 COLON_LABEL = re.compile(r"^\s*(?P<name>[^:]{1,60}?):\s+(?P<text>\S.*)$")
 # "Speaker 1 (00:00:03): Hi": the colon form with a time inside the label
-_TIMED_COLON = re.compile(rf"^\s*(?P<name>[^:]{{1,60}}?\s*[\[(]{_TIME}[\])]):\s+(?P<text>\S.*)$")
+_TIMED_COLON = re.compile(rf"^\s*(?P<name>[^:\s][^:]{{0,59}}?[\[(]{_TIME}[\])]):\s+(?P<text>\S.*)$")
 _QUESTION_NUMBER = re.compile(r"^Q\d+\s+(?=\S)")
+_CAPITALS = r"(?:[A-Z][a-z]{1,2})?[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’-]+"  # JONES, McCARTHY, DeLAURO, LUJÁN
 _HEARING = re.compile(
-    r"^\s*(?P<name>(?:The\s+|(?:[A-Z][a-z]+\.?\s+){1,3})"  # "The " or title words: "Mr. ", "Chairman "
-    r"(?:Mc|Mac|De|La|Le|Di|Du|Van|O['’])?[A-Z][A-Z'’-]+"  # the surname in capitals: JONES, McCARTHY
-    r"(?:\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?)"  # "of Georgia", "of New York"
+    rf"^\s*(?P<name>(?P<lead>(?:[A-Z][a-z]*\.?\s+){{1,4}})(?P<capitals>{_CAPITALS}(?:\s+{_CAPITALS})*)"
+    r"(?:\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|\s+pro\s+tempore)?(?:\s+\[[a-z ]{1,20}\])?)"  # of Georgia, [presiding]
     r"\.\s+(?P<text>\S.*)$"
 )
+# Words written before a surname in a label: "Mr.", "Senator", "Chairman", "MS." ...
+TITLES = frozenset(
+    "mr mrs ms miss mx dr prof professor sen senator rep representative gov governor gen general adm admiral"
+    " hon sir dame lord lady chair chairman chairwoman chairperson secretary ambassador director commissioner"
+    " administrator judge justice mayor delegate speaker president vice acting ranking member chief deputy"
+    " assistant attorney colonel col captain capt major lieutenant lt sergeant sgt commander minister".split()
+)
+# After "The", offices in capitals: "The CHAIRMAN.", "The PRESIDING OFFICER.", "The SPEAKER pro tempore."
+_OFFICES = TITLES | {"presiding", "officer", "clerk", "witness", "court", "moderator", "reporter", "interpreter"}
+_PARTICLES = {"van", "von", "de", "del", "della", "di", "du", "la", "le", "st"}  # "Mr. Van DREW": the surname's
 _EMPHASIS = re.compile(r"^(?P<lead>\s*)(?P<mark>\*\*|__)(?P<name>[^*_]{1,80}?)(?P<inner>:?)(?P=mark)(?P<outer>:?)")
-_BARE_QUESTION = re.compile(r"^\s*Q\.?\s+(?P<text>[A-Z\"“‘'].*)$")
+_BARE_QUESTION = re.compile(r"^\s*Q\s+(?P<text>\S.*)$")
+_DEPOSITION = re.compile(r"^\s*(?P<name>[QA])\.\s+(?P<text>\S.*)$")
 
-COLON, HEARING, BARE_QUESTION = "colon", "hearing", "bare question"
+COLON, HEARING, BARE_QUESTION, DEPOSITION = "colon", "hearing", "bare question", "deposition"
+ALL_SHAPES = frozenset({COLON, HEARING, BARE_QUESTION, DEPOSITION})
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,15 +99,16 @@ def without_emphasis(line: str) -> str:
 def split_time(label: str) -> tuple[str, float | None]:
     """A label without the timestamp written before or after it: "Speaker 1 (00:00:03)" -> ("Speaker 1", 3.0)."""
     rest, time = without_leading_time(label)
+    rest = rest.strip()
     match = _TRAILING_TIME.search(rest)
     if match and rest[: match.start()].strip():
         return rest[: match.start()].strip(), _time_of(match)
-    return rest.strip(), time
+    return rest, time
 
 
 def only_time(text: str) -> float | None:
     """The time when `text` is a timestamp and nothing else ("(01:15)"), else None."""
-    match = _TRAILING_TIME.fullmatch(" " + text.strip())
+    match = _TIME_ALONE.fullmatch(text.strip())
     return _time_of(match) if match else None
 
 
@@ -102,27 +119,47 @@ def read_label(line: str, shapes: frozenset[str], is_name: Callable[[str], bool]
     Example: read_label("Q3 Chair: Welcome.", frozenset({COLON}), is_name) == Label("Chair", "Welcome.", None)
     """
     body, time = without_leading_time(without_emphasis(line))
+    body = without_emphasis(body)  # "[00:01:23] **Jane Doe:** Hi"
     if COLON in shapes and (match := _TIMED_COLON.match(body) or COLON_LABEL.match(body)):
         name, label_time = split_time(_QUESTION_NUMBER.sub("", match["name"]))
         if is_name(name):
             text_time = only_time(match["text"])
             return Label(name, match["text"], _first(time, label_time, text_time), text_time is not None)
-    if HEARING in shapes and (match := _HEARING.match(body)):
+    if HEARING in shapes and (match := _HEARING.match(body)) and _is_hearing_label(match):
         return Label(match["name"], match["text"], time)
     if BARE_QUESTION in shapes and (match := _BARE_QUESTION.match(body)):
         return Label("Q", match["text"], time)
+    if DEPOSITION in shapes and (match := _DEPOSITION.match(body)):
+        return Label(match["name"], match["text"], time)
     return None
 
 
+def _is_hearing_label(match: re.Match[str]) -> bool:
+    """Titles before the capitals ("Mr.", "Senator", "Chairman"), or "The" before an office:
+    "The EU. We agree." and "In NATO. We agree." are prose."""
+    lead = [word.rstrip(".").lower() for word in match["lead"].split()]
+    while lead and lead[-1] in _PARTICLES:  # "Mr. Van DREW"
+        lead.pop()
+    if lead == ["the"]:
+        return all(word.lower() in _OFFICES for word in match["capitals"].split())
+    return bool(lead) and all(word in TITLES for word in lead)
+
+
 def label_shapes(lines: Sequence[str], is_name: Callable[[str], bool]) -> frozenset[str]:
-    """The shapes at least two of `lines` are written in."""
+    """The shapes at least two of `lines` are written in; a deposition's when a Q. and an A. line are."""
     seen: dict[str, int] = {}
+    letters: set[str] = set()
     for line in lines:
-        for shape in (COLON, HEARING, BARE_QUESTION):
-            if read_label(line, frozenset({shape}), is_name):
+        if not line.strip():
+            continue
+        for shape in (COLON, HEARING, BARE_QUESTION, DEPOSITION):
+            if found := read_label(line, frozenset({shape}), is_name):
                 seen[shape] = seen.get(shape, 0) + 1
+                if shape == DEPOSITION:
+                    letters.add(found.name)
                 break
-    return frozenset(shape for shape, n in seen.items() if n >= 2)
+    used = {shape for shape, n in seen.items() if n >= 2}
+    return frozenset(used if letters == {"Q", "A"} else used - {DEPOSITION})
 
 
 def _first(*times: float | None) -> float | None:

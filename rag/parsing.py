@@ -5,9 +5,13 @@ Handles the shapes seen in press-conference and meeting transcripts:
 - label lines on their own line, the turn's text starting on the next line:
   `Mark Rutte, NATO Secretary General`, `Sabine Siebold (Reuters)`, `Question (CNN TÜRK)`,
   a bare role (`NATO Secretary General`);
-- inline labels, `Name: text`, as meeting transcripts write them.
+- labels on the line of the text: `Name: text`, as meeting transcripts write them, and
+  the shapes of hearings, briefings, depositions and transcription services read by
+  rag/labels.py (`Mr. JONES. text`, `[00:01:23] ALICE WONG: text`, `Q text`, ...).
 Aliases are resolved within one document: a bare role maps to the person who carried it
-earlier or in the header, and text before the first label belongs to the header's person.
+earlier or in the header ("THE PRESIDENT" too), a title and a surname ("MS. JEAN-PIERRE")
+to the one person of that surname named before, and text before the first label belongs
+to the header's person.
 It does not guess speakers from content; unlabelled text goes to the last speaker.
 """
 
@@ -18,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from rag.errors import TranscriptFormatError
-from rag.labels import COLON_LABEL, label_shapes, read_label, split_time, without_emphasis
+from rag.labels import ALL_SHAPES, COLON_LABEL, TITLES, label_shapes, read_label, split_time, without_emphasis
 from rag.lines import is_blank, split_lines
 from rag.records import Transcript, Turn
 
@@ -49,10 +53,14 @@ _CONNECTORS = {
 # Words that make up roles rather than names, to split "NATO Secretary General Mark Rutte".
 _ROLE_WORDS = {
     "acting",
+    "administrator",
+    "adviser",
+    "advisor",
     "affairs",
     "allied",
     "ambassador",
     "assistant",
+    "attorney",
     "chair",
     "chairman",
     "chairperson",
@@ -60,42 +68,55 @@ _ROLE_WORDS = {
     "chancellor",
     "chief",
     "commander",
+    "commissioner",
     "committee",
+    "communications",
+    "coordinator",
+    "council",
+    "counselor",
     "defence",
     "defense",
     "deputy",
     "director",
+    "economic",
     "envoy",
     "executive",
+    "first",
     "foreign",
     "general",
     "governor",
     "head",
     "high",
     "king",
+    "lady",
     "leader",
     "mayor",
     "member",
     "military",
     "minister",
+    "national",
     "officer",
+    "policy",
     "president",
     "press",
     "prime",
     "queen",
     "representative",
     "secretary",
+    "security",
     "senator",
     "special",
     "spokesman",
     "spokesperson",
     "spokeswoman",
+    "staff",
     "state",
+    "strategic",
     "supreme",
+    "trade",
     "vice",
 }
-# Titles written before a surname in labels ("MS. JEAN-PIERRE", "Sen. Lopez"), besides the role words.
-_HONORIFICS = set("mr mrs ms miss mx dr prof professor sen rep gov gen adm hon sir dame".split())
+_TITLE_WORDS = TITLES | _ROLE_WORDS  # before a surname in a label: "MS. JEAN-PIERRE", "Secretary General RUTTE"
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(
     rf"\b\d{{1,2}}\s+(?:{MONTHS}|[A-Z][a-z]{{2}})\.?,?\s+\d{{4}}\b"
@@ -178,13 +199,11 @@ def parse_text(text: str, doc: str) -> Transcript:
         if found:
             close()
             label, time = found.name.strip(), found.seconds
-            # "Joe Biden: (01:15)" with the speech beneath it, as under a label line
-            beneath = found.alone and i + 1 < len(lines) and not is_blank(lines[i + 1])
-            beneath = beneath and read_label(lines[i + 1], shapes, _is_name) is None
+            beneath = found.alone and _speech_follows(lines, i, body_start, shapes)  # "Joe Biden: (01:15)"
             speaker, current = _resolve_label(label, aliases), [] if beneath else [(number, found.text)]
         elif _is_block_label(lines, i, body_start, shapes):
             close()
-            label, time = split_time(without_emphasis(line).strip().rstrip(":").strip())
+            label, time = _label_line(line)
             speaker, current = _resolve_label(label, aliases), []
         else:
             current.append((number, line))
@@ -233,7 +252,13 @@ def _is_title(lines: list[str], i: int) -> bool:
     if line.startswith("#"):
         return True
     next_blank = i + 1 >= len(lines) or is_blank(lines[i + 1])
-    return next_blank and len(line) <= 160 and not line.endswith(_SENTENCE_END) and not COLON_LABEL.match(line)
+    return (
+        next_blank
+        and len(line) <= 160
+        and not line.endswith(_SENTENCE_END)
+        and not COLON_LABEL.match(line)
+        and not read_label(line, ALL_SHAPES, _is_name)  # "[00:00:01] ALICE WONG: okay let's start"
+    )
 
 
 def _is_header_line(stripped: str) -> bool:
@@ -254,19 +279,28 @@ def _register_header_person(by_line: str, aliases: dict[str, str]) -> str:
     match = re.search(r"\bby\s+(.+)", by_line, flags=re.IGNORECASE)
     if not match:
         return UNKNOWN_SPEAKER
-    who = re.split(r"\s+and\s+|;", match.group(1))[0]
-    if "," in who:  # "by Mark Rutte, NATO Secretary General"
-        name, role = (part.strip() for part in who.split(",", 1))
-        role = _leading_title_words(role)
-    else:
-        words = _leading_title_words(who).split()
-        cut = len(words)
-        while cut > 0 and _is_name_word(words[cut - 1]):
-            cut -= 1
-        role, name = " ".join(words[:cut]), " ".join(words[cut:])
+    first, *others = (_header_person(who) for who in re.split(r"\s+and\s+|;", match.group(1)))
+    role, name = first
     if name and role:
         aliases[role.lower()] = name
+    for other_role, other in others:  # "... and First Lady Jill Biden": known, so "MRS. BIDEN" is no one's alias
+        if other:
+            aliases.setdefault(other.lower(), other)
+            if other_role:
+                aliases.setdefault(other_role.lower(), other)
     return name or role or UNKNOWN_SPEAKER
+
+
+def _header_person(who: str) -> tuple[str, str]:
+    """(role, name) of one person of a by-line: "NATO Secretary General Mark Rutte following ..."."""
+    if "," in who:  # "Mark Rutte, NATO Secretary General"
+        name, role = (part.strip() for part in who.split(",", 1))
+        return _leading_title_words(role), name
+    words = _leading_title_words(who).split()
+    cut = len(words)
+    while cut > 0 and _is_name_word(words[cut - 1]):
+        cut -= 1
+    return " ".join(words[:cut]), " ".join(words[cut:])
 
 
 def _leading_title_words(text: str) -> str:
@@ -312,15 +346,29 @@ def _is_block_label(lines: list[str], i: int, body_start: int, shapes: frozenset
         return False
     if i > body_start and not is_blank(lines[i - 1]):
         return False
-    name, _ = split_time(without_emphasis(line).rstrip(":").strip())  # "Speaker 1 (00:00:03):", "**Jane Doe**"
-    if name.rstrip(":").endswith(_SENTENCE_END):
-        return False
-    return _is_name(name.rstrip(":"))
+    name, _ = _label_line(line)
+    return not name.endswith(_SENTENCE_END) and _is_name(name)
+
+
+def _label_line(line: str) -> tuple[str, float | None]:
+    """A label line's name and time: "Speaker 1 (00:00:03):", "Joe Biden: (00:00)", "**Jane Doe**"."""
+    name, time = split_time(without_emphasis(line).strip().rstrip(":"))
+    return name.rstrip(":").strip(), time
+
+
+def _speech_follows(lines: list[str], i: int, body_start: int, shapes: frozenset[str]) -> bool:
+    """Whether the next line with text, past any blank ones, is speech rather than another label."""
+    j = next((j for j in range(i + 1, len(lines)) if not is_blank(lines[j])), None)
+    return (
+        j is not None
+        and not read_label(lines[j], shapes, _is_name)
+        and not _is_block_label(lines, j, body_start, shapes)
+    )
 
 
 def _resolve_label(label: str, aliases: dict[str, str]) -> str:
     """Canonical speaker for a label, learning aliases as labels introduce people."""
-    known = aliases.get(label.lower())
+    known = aliases.get(label.lower()) or aliases.get(label.lower().removeprefix("the "))  # "THE PRESIDENT"
     if known:
         return known
     outlet = _OUTLET.match(label)
@@ -347,12 +395,13 @@ def _by_surname(label: str, aliases: dict[str, str]) -> str | None:
     "MS. JEAN-PIERRE" -> "Karine Jean-Pierre" of the header's "by Press Secretary Karine
     Jean-Pierre", "Senator Warren" -> "Elizabeth Warren (D-MA)"; None when no one or two
     people carry that surname, or when the label is not a title and a surname."""
-    *titles, surname = label.replace(".", " ").split() or [""]
-    if not titles or any(t.lower() not in _HONORIFICS | _ROLE_WORDS for t in titles):
+    words = label.replace(".", " ").lower().split()
+    titles, surname = words[:-1], words[-1] if words else ""
+    if not titles or not all(title in _TITLE_WORDS for title in titles):
         return None
     people = {
         person
         for person in aliases.values()
-        if len(words := _PARENS.sub(" ", person).split(",")[0].split()) >= 2 and words[-1].lower() == surname.lower()
+        if len(names := _PARENS.sub(" ", person).split(",")[0].split()) >= 2 and names[-1].lower() == surname
     }
     return people.pop() if len(people) == 1 else None

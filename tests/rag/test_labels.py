@@ -1,9 +1,21 @@
+import signal
+
 import pytest
 
-from rag.labels import BARE_QUESTION, COLON, HEARING, Label, label_shapes, read_label, seconds, split_time
+from rag.labels import (
+    ALL_SHAPES,
+    COLON,
+    DEPOSITION,
+    HEARING,
+    Label,
+    label_shapes,
+    read_label,
+    seconds,
+    split_time,
+)
 from rag.parsing import _is_name
 
-ALL = frozenset({COLON, HEARING, BARE_QUESTION})
+ALL = ALL_SHAPES
 
 
 @pytest.mark.parametrize(
@@ -44,6 +56,17 @@ def test_split_time(label, expected):
         ),
         ("Ms. DeLAURO. I yield back.", Label("Ms. DeLAURO", "I yield back.", None)),
         ("Mr. JOHNSON of Georgia. Thank you.", Label("Mr. JOHNSON of Georgia", "Thank you.", None)),
+        ("Ms. JACKSON LEE. Thank you.", Label("Ms. JACKSON LEE", "Thank you.", None)),
+        ("Mr. LUJÁN. Thank you.", Label("Mr. LUJÁN", "Thank you.", None)),
+        ("Mr. Van DREW. Yes.", Label("Mr. Van DREW", "Yes.", None)),
+        ("Mr. DesJARLAIS. Yes.", Label("Mr. DesJARLAIS", "Yes.", None)),
+        ("The ACTING CHAIRMAN. Time has expired.", Label("The ACTING CHAIRMAN", "Time has expired.", None)),
+        ("The SPEAKER pro tempore. So ordered.", Label("The SPEAKER pro tempore", "So ordered.", None)),
+        ("Senator CARPER [presiding]. Thank you.", Label("Senator CARPER [presiding]", "Thank you.", None)),
+        ("Q    -- and on Ukraine?", Label("Q", "-- and on Ukraine?", None)),
+        ("Q. Where do you work?", Label("Q", "Where do you work?", None)),  # a deposition
+        ("A. At the plant.", Label("A", "At the plant.", None)),
+        ("[00:01:23] **Jane Doe:** Hello.", Label("Jane Doe", "Hello.", 83.0)),
         ("Q Thank you, Karine. How much money?", Label("Q", "Thank you, Karine. How much money?", None)),
         ("**Jane Doe:** We agree.", Label("Jane Doe", "We agree.", None)),  # Markdown bold
         ("**Jane Doe**: We agree.", Label("Jane Doe", "We agree.", None)),
@@ -62,6 +85,10 @@ def test_read_label(line, expected):
         "Mr. Jones said so. Then he left.",  # a surname not in capitals
         "Q3 results were strong.",
         "The meeting ended at 4:30.",
+        "The EU. We agree.",  # "The" before a word that is no office
+        "In NATO. We agree.",  # capitals after words that are no titles
+        "World War II. That was the turning point.",
+        "Yeah OK. Fine.",
     ],
 )
 def test_prose_is_not_a_label(line):
@@ -73,3 +100,25 @@ def test_a_shape_counts_once_two_lines_use_it():
     assert label_shapes(hearing, _is_name) == {HEARING}
     assert label_shapes(["Yes SIR. That's right.", "He left at noon."], _is_name) == frozenset()
     assert read_label("Mr. JONES. The grid failed.", frozenset({COLON}), _is_name) is None  # not this document's shape
+    # A deposition's Q. and A. count together: two list items "A." are not one.
+    assert label_shapes(["Q. Your name?", "A. John Doe.", "Q. Your work?"], _is_name) == {DEPOSITION}
+    assert label_shapes(["A. Background.", "A. Scope of work."], _is_name) == frozenset()
+
+
+@pytest.mark.parametrize("line", [" " * 100_000 + "x", "x" + " " * 100_000 + "x", " " * 100_000 + "1:15"])
+def test_long_runs_of_whitespace_parse_in_linear_time(line):
+    # A pattern that retries every space of a run took minutes here (a 100,000-character
+    # line is allowed); linear, this is well under a second. The alarm fails it, 20 s on.
+    from rag.parsing import parse_text
+
+    def too_slow(*_):
+        raise TimeoutError("parsing a line of 100,000 characters took over 20 s: a pattern backtracks")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(20)
+    try:
+        transcript = parse_text(f"Title\n\nJane: hi\nBob: yes\n{line}\nnext line\n", "x")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert sum(len(turn.lines) for turn in transcript.turns) == 4

@@ -203,3 +203,49 @@ def test_committee_evidence_question_numbers_are_not_part_of_the_label():
 def test_markdown_bold_labels():
     text = "# Interview\n\n**Interviewer:** When did you start?\n\n**Jane Doe**\nIn 2009.\n\n**Interviewer**: Why?\n"
     assert table(parse_text(text, "x")) == [("Interviewer", 3, 3), ("Jane Doe", 6, 6), ("Interviewer", 8, 8)]
+
+
+def test_deposition_questions_and_answers():
+    text = (
+        "DEPOSITION OF JOHN DOE\n\nQ. Please state your name.\nA. John Doe.\nQ. Where do you work?\nA. At the plant.\n"
+    )
+    assert table(parse_text(text, "x")) == [("Q", 3, 3), ("A", 4, 4), ("Q", 5, 5), ("A", 6, 6)]
+
+
+def test_hearing_prose_that_looks_like_a_label_stays_prose():
+    text = (
+        "NATO Secretary General Mark Rutte\nGood afternoon.\nThe EU. Another point.\n\n"
+        "Question (Reuters)\nWhat about the US?\n\nNATO Secretary General Mark Rutte\nIn NATO. We agree.\nOn NATO. Again.\n"
+    )
+    speakers = [s for s, _, _ in table(parse_text(text, "x"))]
+    assert speakers == ["NATO Secretary General Mark Rutte", "Question (Reuters)", "NATO Secretary General Mark Rutte"]
+
+
+def test_a_by_line_of_two_people_names_both():
+    text = (
+        "Remarks by President Joe Biden and First Lady Jill Biden at a Reception\n\n"
+        "THE PRESIDENT: Thank you.\n\nDR. BIDEN: Good evening.\n\nMR. BIDEN: Hi.\n"
+    )
+    # "THE PRESIDENT" is the header's President; two Bidens are known, so "DR. BIDEN" is neither.
+    assert [s for s, _, _ in table(parse_text(text, "x"))] == ["Joe Biden", "DR. BIDEN", "MR. BIDEN"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[00:00:01] ALICE WONG: okay let's get started\n\n[00:00:05] BOB STONE: sure\n",  # not a title
+        "Alice Wong: (00:01)\n\nokay let's get started\n\nBob Stone: (00:05)\nsure\n",  # Rev, a blank line
+    ],
+)
+def test_a_first_label_is_not_a_title_and_a_time_alone_is_not_speech(text):
+    t = parse_text(text, "x")
+    assert t.title == ""
+    assert [(turn.speaker.title(), turn.time_start, turn.lines[0]) for turn in t.turns] == [
+        ("Alice Wong", 1.0, "okay let's get started"),
+        ("Bob Stone", 5.0, "sure"),
+    ]
+
+
+def test_one_rev_label_in_a_speech():
+    t = parse_text("Joe Biden: (00:00)\nThank you.\nIt's good to be back.\n", "x")
+    assert [(turn.speaker, turn.label, turn.time_start) for turn in t.turns] == [("Joe Biden", "Joe Biden", 0.0)]
