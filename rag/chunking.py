@@ -28,6 +28,10 @@ CONTEXT_WORDS = 32
 # (rag/windows.py); 4: speaker labels in more shapes (rag/labels.py: timestamps, hearings,
 # "Q" questions), so a file in one of them gets its speakers.
 TEXT_RULE = 4
+# Rules from this one on embed the same text for the same passages (4 changed only which
+# passages a file makes): a document indexed under one of them whose file, read again,
+# makes the very same passages keeps its vectors instead of being embedded again.
+SAME_EMBEDDING_TEXT_SINCE = 3
 
 
 def embedding_text(speaker: str, text: str, context: str = "") -> str:

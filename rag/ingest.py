@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,10 +16,10 @@ from typing import Any
 from tqdm import tqdm
 
 from embeddings.base import Embedder
-from rag.chunking import TEXT_RULE, chunk_transcript, embedding_texts
+from rag.chunking import SAME_EMBEDDING_TEXT_SINCE, TEXT_RULE, chunk_transcript, embedding_texts
 from rag.errors import TranscriptFormatError
 from rag.parsing import read_transcript
-from rag.store import DocumentUpdate
+from rag.store import DocumentUpdate, StoredDocument
 from rag.windows import window_spans, window_text
 
 logger = logging.getLogger(__name__)
@@ -92,6 +92,7 @@ def prepare_updates(
     max_bytes: int | None = None,
     show_progress: bool = False,
     windows: bool = True,
+    stored: Callable[[str], StoredDocument | None] | None = None,
 ) -> list[DocumentUpdate]:
     """Parse, chunk and embed every changed file; record skips and failures in `report`.
 
@@ -101,7 +102,10 @@ def prepare_updates(
     `max_bytes`, a second file with the same document id, or the same content as another
     document (in this run or already indexed) is refused with the reason. With `windows`
     False no windows are embedded (rag/windows.py): about half the embedding work, and no
-    search by windows over these documents until they are ingested with them.
+    search by windows over these documents until they are ingested with them. `stored`
+    gives a document as indexed: an unchanged file indexed under an older rule that embeds
+    the same text (SAME_EMBEDDING_TEXT_SINCE), read again into the same passages, keeps
+    their vectors rather than being embedded again.
     """
     max_tokens = min(max_passage_tokens, embedder.max_tokens)
     updates: list[DocumentUpdate] = []
@@ -127,11 +131,14 @@ def prepare_updates(
             continue
         sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
         indexed = known.get(doc, {})
+        old = None
         if indexed.get("sha256") == sha256:
             if not _outdated(indexed):
                 report.unchanged.append(doc)
                 continue
-            logger.info("%s: re-embedding, indexed under an older passage text rule", doc)
+            if stored is not None and indexed.get("text_rule", 1) >= SAME_EMBEDDING_TEXT_SINCE:
+                old = stored(doc)
+            logger.info("%s: read again, indexed under an older passage text rule", doc)
         twin = contents.get(sha256)
         if twin is not None and twin != doc:
             report.failed.append((str(path), f"has the same content as document {twin!r}; not indexed twice"))
@@ -146,12 +153,20 @@ def prepare_updates(
         if not passages:
             report.failed.append((str(path), "holds no transcript text to index"))
             continue
-        texts = embedding_texts(passages, embedder.count_tokens, model_max_tokens=embedder.max_tokens)
-        vectors = embedder.embed_passages(texts)
+        kept = old if old is not None and old.passages == tuple(passages) else None  # what its vectors read
+        if kept is not None:
+            vectors = kept.vectors
+            logger.info("%s: the same passages as before; their vectors are kept", doc)
+        else:
+            texts = embedding_texts(passages, embedder.count_tokens, model_max_tokens=embedder.max_tokens)
+            vectors = embedder.embed_passages(texts)
         spans = window_spans(passages) if windows else []  # off: about half the embedding work
-        window_vectors = (
-            embedder.embed_passages([window_text(passages[a : b + 1]) for a, b in spans]) if spans else None
-        )
+        if kept is not None and spans and kept.windows == tuple(spans):
+            window_vectors = kept.window_vectors
+        else:
+            window_vectors = (
+                embedder.embed_passages([window_text(passages[a : b + 1]) for a, b in spans]) if spans else None
+            )
         updates.append(
             DocumentUpdate(
                 transcript,

@@ -112,6 +112,7 @@ class Pipeline:
                 max_bytes=int(self.settings.max_file_mb * 1_000_000),
                 show_progress=show_progress,
                 windows=self.settings.uses("windows"),  # `rag ingest --without windows`: a faster ingest
+                stored=None if manifest is None else lambda doc: self.reader().stored_document(doc),  # opened if needed
             )
             # A changed --vector-index re-indexes the same passages even when no file changed.
             n_passages = manifest["n_passages"] if manifest else 0

@@ -103,6 +103,17 @@ class DocumentUpdate:
             raise ValueError(f"{self.transcript.doc}: {len(self.windows)} windows but {n_vectors} window vectors")
 
 
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document as the index holds it: its passages, their vectors and its windows (as
+    passage indexes), for an ingest that re-reads an unchanged file to reuse."""
+
+    passages: tuple[Passage, ...]
+    vectors: Vectors
+    windows: tuple[tuple[int, int], ...]
+    window_vectors: Vectors | None
+
+
 def _sqlite_uri(path: Path, mode: str) -> str:
     """A SQLite URI for `path`; quoting keeps '?' or '#' in folder names from being read as URI syntax."""
     return f"file:{quote(str(path.resolve()))}?mode={mode}"
@@ -452,6 +463,21 @@ class IndexReader:
         bounds = np.array(self._query("SELECT first_row, last_row FROM windows ORDER BY window"), dtype=np.int64)
         bounds = bounds.reshape(-1, 2)
         return bounds[:, 0].copy(), bounds[:, 1].copy()
+
+    def stored_document(self, doc: str) -> StoredDocument | None:
+        """`doc` as indexed, None when it is not; its rows are consecutive."""
+        rows = self.rows_matching(doc=doc)
+        if not rows:
+            return None
+        index = self.windows
+        sql = "SELECT window, first_row, last_row FROM windows WHERE doc = ? ORDER BY window"
+        windows = self._query(sql, [doc]) if index is not None else []
+        return StoredDocument(
+            tuple(self.passages(rows)),
+            np.array(self.vectors.rows(rows)),  # a copy: the reader's view goes when it closes
+            tuple((first - rows[0], last - rows[0]) for _, first, last in windows),
+            np.array(index.rows([w for w, _, _ in windows])) if index is not None and windows else None,
+        )
 
     @cached_property
     def documents_with_windows(self) -> frozenset[str]:

@@ -1,10 +1,12 @@
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import bm25s
 import numpy as np
 import pytest
 
+import rag.ingest
 import rag.store
 from rag.answering import ExtractiveAnswerer
 from rag.chunking import TEXT_RULE
@@ -83,6 +85,45 @@ def test_a_file_indexed_under_an_older_passage_text_rule_is_re_embedded(presser_
     assert fake_embedder.n_passage_calls > calls
     assert presser_pipeline.ingest([presser]).unchanged == ["presser-2025-01-01"]
     assert check_index(presser_pipeline.index_dir, "fake-bag-of-words").ok
+
+
+def set_text_rule(pipeline: Pipeline, doc: str, rule: int) -> None:
+    path = pipeline.index_dir / MANIFEST
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["documents"][doc]["text_rule"] = rule
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_file_read_again_into_the_same_passages_keeps_its_vectors(presser_pipeline, presser, fake_embedder):
+    # Indexed under rule 3, which embeds the same text as today's rule: nothing to embed again.
+    before = snapshot(presser_pipeline)
+    set_text_rule(presser_pipeline, "presser-2025-01-01", 3)
+    calls = fake_embedder.n_passage_calls
+    assert presser_pipeline.ingest([presser]).updated == ["presser-2025-01-01"]
+    assert fake_embedder.n_passage_calls == calls
+    reopened = make_reopened(presser_pipeline)
+    assert reopened.reader().manifest["documents"]["presser-2025-01-01"]["text_rule"] == TEXT_RULE
+    assert snapshot(reopened) == before
+    assert check_index(presser_pipeline.index_dir, "fake-bag-of-words").ok
+
+
+def test_a_file_read_again_into_other_passages_is_embedded_again(presser_pipeline, presser, fake_embedder, monkeypatch):
+    set_text_rule(presser_pipeline, "presser-2025-01-01", 3)
+    read = rag.ingest.read_transcript  # as if today's parser found another speaker in the file
+
+    def relabelled(path):
+        transcript = read(path)
+        return replace(transcript, turns=tuple(replace(t, speaker=t.speaker.upper()) for t in transcript.turns))
+
+    monkeypatch.setattr(rag.ingest, "read_transcript", relabelled)
+    calls = fake_embedder.n_passage_calls
+    assert presser_pipeline.ingest([presser]).updated == ["presser-2025-01-01"]
+    assert fake_embedder.n_passage_calls == calls + 2  # its passages, then its windows
+    assert {p.speaker for p in presser_pipeline.reader().stored_document("presser-2025-01-01").passages} == {
+        "JANE DOE",
+        "ALI KAYA (DAILY NEWS)",
+        "MARIA LOPEZ (RADIO SUR)",
+    }
 
 
 def test_changed_file_replaces_its_passages_and_keeps_others(presser_pipeline, presser: Path, tmp_path: Path):
