@@ -117,6 +117,13 @@ _ROLE_WORDS = {
     "vice",
 }
 _TITLE_WORDS = TITLES | _ROLE_WORDS  # before a surname in a label: "MS. JEAN-PIERRE", "Secretary General RUTTE"
+# Fields of a metadata block above the transcript ("Title: ...", "Date: ..."): header
+# lines, not speakers. "Interviewer:" is not one: it opens an interview's first question.
+_FIELD = re.compile(
+    r"(?i)^(?P<name>title|transcript|subject|topic|event|date|time|location|place|venue|source|recorded|"
+    r"recording|duration|participants|attendees|present|speakers|language|url|link):\s*(?P<value>.*)$"
+)
+_TITLE_FIELDS = {"title", "transcript", "subject", "topic", "event"}
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(
     rf"\b\d{{1,2}}\s+(?:{MONTHS}|[A-Z][a-z]{{2}})\.?,?\s+\d{{4}}\b"
@@ -235,6 +242,13 @@ def _read_header(lines: list[str]) -> tuple[int, str, str, str]:
             i += 1
         elif re.match(r"(?i)by\s+\S", stripped) and not by_line:
             by_line = stripped
+            i += 1
+        elif field := _FIELD.match(stripped):  # "Title: Budget hearing", "Date: 12 March 2024"
+            name, value = field["name"].lower(), field["value"].strip()
+            if name in _TITLE_FIELDS and not title:
+                title = value
+                by_line = by_line or (value if re.search(r"\bby\s+\S", value) else "")
+            date = date or first_date(value)
             i += 1
         elif _is_header_line(stripped):
             date = date or first_date(stripped)

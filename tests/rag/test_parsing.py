@@ -249,3 +249,15 @@ def test_a_first_label_is_not_a_title_and_a_time_alone_is_not_speech(text):
 def test_one_rev_label_in_a_speech():
     t = parse_text("Joe Biden: (00:00)\nThank you.\nIt's good to be back.\n", "x")
     assert [(turn.speaker, turn.label, turn.time_start) for turn in t.turns] == [("Joe Biden", "Joe Biden", 0.0)]
+
+
+def test_a_metadata_block_is_header_not_speakers():
+    text = (
+        "Title: Budget hearing\nDate: 12 March 2024\nParticipants: Alice Wong, Bob Stone\n\n"
+        "Alice Wong: Let us start.\nBob Stone: Fine.\n"
+    )
+    t = parse_text(text, "x")
+    assert (t.title, t.date) == ("Budget hearing", "12 March 2024")
+    assert table(t) == [("Alice Wong", 5, 5), ("Bob Stone", 6, 6)]
+    interview = parse_text("Interviewer: When did you start?\nJane Doe: In 2009.\n", "x")  # a speaker, not a field
+    assert table(interview) == [("Interviewer", 1, 1), ("Jane Doe", 2, 2)]
