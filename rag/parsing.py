@@ -123,6 +123,7 @@ _FIELD = re.compile(
     r"(?i)^(?P<name>title|transcript|subject|topic|event|date|time|location|place|venue|source|recorded|"
     r"recording|duration|participants|attendees|present|speakers|language|url|link):\s*(?P<value>.*)$"
 )
+_INTERVIEWEE = re.compile(r"(?i)\b(?:interview(?:ed)?\s+with|deposition\s+of|testimony\s+of)\s+(?P<who>.+)")
 _TITLE_FIELDS = {"title", "transcript", "subject", "topic", "event"}
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(
@@ -185,6 +186,7 @@ def parse_text(text: str, doc: str) -> Transcript:
     body_start, title, date, by_line = _read_header(lines)
     aliases: dict[str, str] = {}
     opening_speaker = _register_header_person(by_line, aliases)
+    _register_interviewee(title, aliases)
     shapes = label_shapes(lines[body_start:], _is_name)  # rag/labels.py: "Name: text", "Mr. JONES. text", ...
 
     turns: list[Turn] = []
@@ -303,6 +305,21 @@ def _register_header_person(by_line: str, aliases: dict[str, str]) -> str:
             if other_role:
                 aliases.setdefault(other_role.lower(), other)
     return name or role or UNKNOWN_SPEAKER
+
+
+def _register_interviewee(title: str, aliases: dict[str, str]) -> None:
+    """From "Interview with Senator Maria Lopez" or "Deposition of John Doe" learn who
+    answers: the "A" of a Q/A transcript, and the one "Lopez" of "SEN. LOPEZ"."""
+    match = _INTERVIEWEE.search(title)
+    if not match:
+        return
+    who = match["who"]
+    role, name = _header_person(who.title() if who.isupper() else who)  # "DEPOSITION OF JOHN DOE"
+    if len(name.split()) >= 2:  # a full name, not a role ("Interview with the Minister")
+        aliases.setdefault(name.lower(), name)
+        aliases.setdefault("a", name)
+        if role:
+            aliases.setdefault(role.lower(), name)
 
 
 def _header_person(who: str) -> tuple[str, str]:

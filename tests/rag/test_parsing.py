@@ -207,7 +207,7 @@ def test_markdown_bold_labels():
 
 def test_deposition_questions_and_answers():
     text = (
-        "DEPOSITION OF JOHN DOE\n\nQ. Please state your name.\nA. John Doe.\nQ. Where do you work?\nA. At the plant.\n"
+        "DEPOSITION TRANSCRIPT\n\nQ. Please state your name.\nA. John Doe.\nQ. Where do you work?\nA. At the plant.\n"
     )
     assert table(parse_text(text, "x")) == [("Q", 3, 3), ("A", 4, 4), ("Q", 5, 5), ("A", 6, 6)]
 
@@ -261,3 +261,17 @@ def test_a_metadata_block_is_header_not_speakers():
     assert table(t) == [("Alice Wong", 5, 5), ("Bob Stone", 6, 6)]
     interview = parse_text("Interviewer: When did you start?\nJane Doe: In 2009.\n", "x")  # a speaker, not a field
     assert table(interview) == [("Interviewer", 1, 1), ("Jane Doe", 2, 2)]
+
+
+@pytest.mark.parametrize(
+    ("text", "answers"),
+    [
+        ("Interview with Jane Doe, CEO of Acme\n\nQ: When did you start?\nA: In 2009.\nQ: Why?\nA: Fun.\n", "Jane Doe"),
+        ("DEPOSITION OF JOHN DOE\n\nQ. Your name?\nA. John Doe.\nQ. Your work?\nA. The plant.\n", "John Doe"),
+        ("Interview with Senator Maria Lopez\n\nINTERVIEWER: Why?\n\nSEN. LOPEZ: Because.\n", "Maria Lopez"),
+        ("An interview with the Minister\n\nQ: Why?\nA: Because.\nQ: When?\nA: Now.\n", "A"),  # no name to give
+    ],
+)
+def test_the_person_a_title_says_is_interviewed_answers(text, answers):
+    speakers = [s for s, _, _ in table(parse_text(text, "x"))]
+    assert speakers[1] == speakers[-1] == answers
