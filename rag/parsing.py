@@ -295,7 +295,7 @@ def _register_header_person(by_line: str, aliases: dict[str, str]) -> str:
     match = re.search(r"\bby\s+(.+)", by_line, flags=re.IGNORECASE)
     if not match:
         return UNKNOWN_SPEAKER
-    first, *others = (_header_person(who) for who in re.split(r"\s+and\s+|;", match.group(1)))
+    first, *others = (_header_person(who) for who in re.split(r"\s+and\s+|\s+with\s+|;", match.group(1)))
     role, name = first
     if name and role:
         aliases[role.lower()] = name
@@ -325,7 +325,7 @@ def _register_interviewee(title: str, aliases: dict[str, str]) -> None:
 def _header_person(who: str) -> tuple[str, str]:
     """(role, name) of one person of a by-line: "NATO Secretary General Mark Rutte following ..."."""
     if "," in who:  # "Mark Rutte, NATO Secretary General"
-        name, role = (part.strip() for part in who.split(",", 1))
+        name, role = _name_and_role(who)
         return _leading_title_words(role), name
     words = _leading_title_words(who).split()
     cut = len(words)
@@ -410,15 +410,53 @@ def _resolve_label(label: str, aliases: dict[str, str]) -> str:
         return label
     bare = _PARENS.sub("", label).strip()
     if "," in bare:  # "Mark Rutte, NATO Secretary General"
-        name, role = (part.strip() for part in label.split(",", 1))
+        name, role = _name_and_role(label)
         aliases[role.lower()] = name
         aliases.setdefault(name.lower(), name)
         return name
-    person = _by_surname(label, aliases)
+    person = _by_surname(label, aliases) or _by_full_name(label, aliases)
     if person:
         aliases[label.lower()] = person
         return person
     return label
+
+
+def _name_and_role(text: str) -> tuple[str, str]:
+    """(name, role) of "Mark Rutte, NATO Secretary General", and of "the Prime Minister of
+    the Netherlands, Dick Schoof", whichever side of the comma the name is on."""
+    first, second = (part.strip() for part in text.split(",", 1))
+    if _is_full_name(_leading_title_words(second)) and not _is_full_name(first):
+        return _leading_title_words(second), re.sub(r"(?i)^the\s+", "", first)
+    return first, second
+
+
+def _is_full_name(text: str) -> bool:
+    """Two to five words, the first and last a name's ("Dick Schoof", "Ursula von der Leyen")."""
+    words = text.split()
+    return (
+        2 <= len(words) <= 5
+        and _is_name_word(words[0])
+        and _is_name_word(words[-1])
+        and all(_is_name_word(w) or w.lower() in _CONNECTORS for w in words)
+    )
+
+
+def _person_name(speaker: str) -> str:
+    """A known speaker's name alone: "Sabine Siebold (Reuters)" -> "Sabine Siebold"."""
+    return _PARENS.sub(" ", speaker).split(",")[0].strip()
+
+
+def _by_full_name(label: str, aliases: dict[str, str]) -> str | None:
+    """The one person already known whose full name ends the label, after a role: "NATO
+    Secretary General Mark Rutte", "Prime Minister Dick Schoof"."""
+    lowered = " " + " ".join(label.lower().split())
+    people = {
+        person
+        for person in aliases.values()
+        if len(name := _person_name(person).split()) >= 2 and lowered.endswith(" " + " ".join(name).lower())
+    }
+    people.discard(label)
+    return people.pop() if len(people) == 1 else None
 
 
 def _by_surname(label: str, aliases: dict[str, str]) -> str | None:
@@ -433,6 +471,6 @@ def _by_surname(label: str, aliases: dict[str, str]) -> str | None:
     people = {
         person
         for person in aliases.values()
-        if len(names := _PARENS.sub(" ", person).split(",")[0].split()) >= 2 and names[-1].lower() == surname
+        if len(names := _person_name(person).split()) >= 2 and names[-1].lower() == surname
     }
     return people.pop() if len(people) == 1 else None

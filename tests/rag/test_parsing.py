@@ -275,3 +275,27 @@ def test_a_metadata_block_is_header_not_speakers():
 def test_the_person_a_title_says_is_interviewed_answers(text, answers):
     speakers = [s for s, _, _ in table(parse_text(text, "x"))]
     assert speakers[1] == speakers[-1] == answers
+
+
+def test_a_joint_press_conference_names_both_hosts_whichever_way_round():
+    text = (
+        "Joint press conference by NATO Secretary General Mark Rutte and the Prime Minister of the"
+        " Netherlands, Dick Schoof\n\n"
+        "NATO Secretary General Mark Rutte\nGood morning.\n\n"
+        "Dick Schoof\nThank you.\n\n"
+        "Question (NOS)\nWhy?\n\n"
+        "Prime Minister of the Netherlands\nBecause.\n\n"
+        "Prime Minister of Denmark, Mette Frederiksen\nAnd us.\n"
+    )
+    assert [s for s, _, _ in table(parse_text(text, "x"))] == [
+        "Mark Rutte",  # a role, then a name known from the by-line
+        "Dick Schoof",
+        "Question (NOS)",
+        "Dick Schoof",  # his role, named "Role, Name" in the by-line
+        "Mette Frederiksen",  # a label in that order too
+    ]
+
+
+def test_a_by_line_with_a_guest():
+    text = "Press conference by NATO Secretary General Mark Rutte with President Alar Karis\n\nHello.\n\nMR. KARIS: Thanks.\n\nMR. RUTTE: Welcome.\n"
+    assert [s for s, _, _ in table(parse_text(text, "x"))] == ["Mark Rutte", "Alar Karis", "Mark Rutte"]
