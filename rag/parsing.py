@@ -360,13 +360,21 @@ def _is_name(text: str) -> bool:
     text = text.strip()
     if not text or len(text) > _MAX_LABEL_CHARS or not any(c.isalpha() for c in text):
         return False
-    bare = _PARENS.sub(" ", text)
+    bare = _without_parentheses(text)
     if any(c in bare for c in '?!;"“”[]{}<>=/\\'):
         return False
     words = bare.replace(",", " ").split()
     if not words or len(words) > _MAX_LABEL_WORDS:
         return False
     return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _CONNECTORS for w in words)
+
+
+def _without_parentheses(text: str) -> str:
+    """Text without its bracketed parts, nested ones too: "The Chair (Hon. Anthony Rota
+    (Nipissing, Lib.))" -> "The Chair"."""
+    while (shorter := _PARENS.sub(" ", text)) != text:
+        text = shorter
+    return text
 
 
 def _is_block_label(lines: list[str], i: int, body_start: int, shapes: frozenset[str]) -> bool:

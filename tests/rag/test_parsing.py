@@ -299,3 +299,16 @@ def test_a_joint_press_conference_names_both_hosts_whichever_way_round():
 def test_a_by_line_with_a_guest():
     text = "Press conference by NATO Secretary General Mark Rutte with President Alar Karis\n\nHello.\n\nMR. KARIS: Thanks.\n\nMR. RUTTE: Welcome.\n"
     assert [s for s, _, _ in table(parse_text(text, "x"))] == ["Mark Rutte", "Alar Karis", "Mark Rutte"]
+
+
+def test_a_label_with_brackets_inside_brackets():
+    text = (
+        "The Chair (Hon. Anthony Rota (Nipissing, Lib.)): I call the meeting to order.\n\n"
+        "Hon. Bill Morneau (Minister of Finance): Thank you.\n"
+    )
+    t = parse_text(text, "x")
+    assert table(t) == [
+        ("The Chair (Hon. Anthony Rota (Nipissing, Lib.))", 1, 1),
+        ("Hon. Bill Morneau (Minister of Finance)", 3, 3),
+    ]
+    assert t.turns[0].lines == ("I call the meeting to order.",)
