@@ -20,7 +20,7 @@ from typing import Any
 from embeddings.faiss_index import FaissIndex
 from rag.errors import IndexMismatchError
 from rag.lexical import saved_size
-from rag.store import GENERATION_PREFIXES, MANIFEST, _sqlite_uri, check_compatible, read_vocabulary
+from rag.store import GENERATION_PREFIXES, MANIFEST, WINDOW_LEXICAL, _sqlite_uri, check_compatible, read_vocabulary
 from rag.subtitles import visible_text
 
 # Past this many bad passages the rest are counted, not listed: one line each would bury the cause.
@@ -141,6 +141,10 @@ def _check_windows(index_dir: Path, manifest: dict[str, Any]) -> list[str]:
     problems = []
     if index.dim != manifest["dim"]:
         problems.append(f"window vectors have dimension {index.dim} but the manifest says dim={manifest['dim']}")
+    lexical = manifest["files"].get("lexical")
+    words = index_dir / lexical / WINDOW_LEXICAL if lexical else None
+    if words is not None and words.is_dir() and saved_size(words) != len(index):  # none before it was saved
+        problems.append(f"BM25 over the windows holds {saved_size(words)} windows but FAISS {len(index)}")
     db = sqlite3.connect(_sqlite_uri(store, "ro"), uri=True)
     try:
         return problems + _windows_problems(db, len(index))

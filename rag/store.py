@@ -53,6 +53,7 @@ _LOCK = ".ingest.lock"
 _GENERATION_FILE = re.compile(r"(?:vectors-(\d+)\.faiss|windows-(\d+)\.faiss|passages-(\d+)\.sqlite|lexical-(\d+))")
 GENERATION_PREFIXES = ("vectors-", "windows-", "passages-", "lexical-")
 VOCABULARY = "vocabulary.json"  # in the lexical folder: every term the corpus mentions
+WINDOW_LEXICAL = "windows"  # in the lexical folder: BM25 over the windows (rag/windows.py)
 # What BM25 indexes of each passage, rows in FAISS order: the speaker's name finds their turns.
 _LEXICAL_TEXTS = "SELECT speaker || ': ' || text FROM passages ORDER BY row"
 
@@ -324,11 +325,14 @@ def vector_spec(manifest: dict[str, Any], part: str = "vectors") -> IndexSpec:
 
 
 def _write_lexical(db: sqlite3.Connection, folder: Path) -> None:
-    """BM25 over every passage (speaker and text, rows in FAISS order) and the corpus vocabulary."""
-    rows = db.execute(_LEXICAL_TEXTS).fetchall()
-    LexicalIndex([text for (text,) in rows]).save(folder)
+    """BM25 over every passage (speaker and text, rows in FAISS order), over every window
+    (its passages' texts, window ids in FAISS order), and the corpus vocabulary."""
+    texts = [text for (text,) in db.execute(_LEXICAL_TEXTS)]
+    LexicalIndex(texts).save(folder)
+    bounds = db.execute("SELECT first_row, last_row FROM windows ORDER BY window")
+    LexicalIndex(["\n".join(texts[first : last + 1]) for first, last in bounds]).save(folder / WINDOW_LEXICAL)
     (folder / VOCABULARY).write_text(json.dumps(sorted(_vocabulary(db)), ensure_ascii=False), encoding="utf-8")
-    for path in folder.iterdir():
+    for path in [*folder.iterdir(), *(folder / WINDOW_LEXICAL).iterdir()]:
         _fsync(path)
 
 
@@ -405,9 +409,13 @@ class IndexReader:
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         folder = self._lexical_folder
+        # BM25 over the windows; None in an index written before it was saved
+        self.window_lexical: LexicalIndex | None = None
         if folder is not None:  # opened now: mapped files stay readable if a later ingest removes them
             self.__dict__["lexical"] = LexicalIndex.load(folder)
             self.__dict__["vocabulary"] = read_vocabulary(folder)
+            if (folder / WINDOW_LEXICAL).is_dir():
+                self.window_lexical = LexicalIndex.load(folder / WINDOW_LEXICAL)
 
     @classmethod
     def open(cls, index_dir: Path, model_name: str) -> IndexReader:

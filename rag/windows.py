@@ -8,7 +8,10 @@ windows beside the sample's 99 passages). Windows overlap by half, so an ingest 
 nearly twice the text: qmsum-val's 35 meetings in 173 s instead of 93 s (a stride of 600,
 no overlap, cost the sample's hit@1 0.908 -> 0.877). At query time the best
 windows vote for the passages they hold, and the votes, fused beside the dense and BM25
-lists, reorder the first candidates (rag/retriever.py, WINDOW_DEPTH).
+lists, reorder the first candidates (rag/retriever.py, WINDOW_DEPTH). BM25 over the
+windows' words (saved beside the passages' BM25, rag/store.py) votes the same way and
+sharpens the order of the first five (LEXICAL_WINDOW_DEPTH): the question's words said
+across consecutive turns, which no one passage holds together.
 
 Measured with every other step on (without -> with windows): qmsum-val hit@1 0.532 ->
 0.536, hit@5 0.835 -> 0.840, mrr@10 0.648 -> 0.652, citation precision 0.508 -> 0.521;

@@ -121,3 +121,57 @@ def test_an_ingest_without_windows_embeds_none_and_searches_as_with_the_step_off
         h.passage.passage_id for h in without.search("battery rubber case", k=4)
     ]
     assert check_index(without.index_dir, "fake-bag-of-words").ok
+
+
+def test_bm25_over_the_windows_finds_words_spread_over_turns(make_pipeline, meeting: Path, fake_embedder):
+    # "year" is said on line 13 and "rubber" on line 15: no passage holds both, a window does.
+    pipeline = make_pipeline()
+    pipeline.ingest([meeting])
+    reader = pipeline.reader()
+    retriever = Retriever(fake_embedder, reader, lexical_weight=1.0, windows=True)
+    votes = retriever.lexical_window_votes("year rubber", 50, None, None)
+    best = [row for row, score in votes if score == votes[0][1]]
+    assert {p.line_start for p in reader.passages(best)} >= {13, 15}
+    passage_scores = dict(reader.lexical.search("year rubber", 50))
+    assert len({passage_scores[row] for row in best if row in passage_scores}) > 1  # passages alone differ
+    allowed = set(reader.rows_matching(speaker="B"))
+    assert {row for row, _ in retriever.lexical_window_votes("year rubber", 50, None, allowed)} <= allowed
+    # In a search, the topic's two turns come first; the aside saying "battery" four times falls behind.
+    lines = [h.passage.line_start for h in retriever.search("battery rubber case", 5)]
+    assert lines[:2] == [13, 15]
+    reader.window_lexical = None  # as an index written before it
+    lines = [h.passage.line_start for h in retriever.search("battery rubber case", 5)]
+    assert lines.index(27) < lines.index(15)
+
+
+def test_an_index_saved_before_bm25_over_windows_searches_with_dense_windows_alone(
+    make_pipeline, meeting: Path, fake_embedder
+):
+    import shutil
+
+    from rag.store import WINDOW_LEXICAL, IndexReader, read_manifest
+
+    pipeline = make_pipeline()
+    pipeline.ingest([meeting])
+    manifest = read_manifest(pipeline.index_dir)
+    shutil.rmtree(pipeline.index_dir / manifest["files"]["lexical"] / WINDOW_LEXICAL)  # as written before it
+    reader = IndexReader(pipeline.index_dir, manifest)
+    assert reader.window_lexical is None
+    retriever = Retriever(fake_embedder, reader, lexical_weight=1.0, windows=True)
+    assert retriever.lexical_window_votes("year rubber", 50, None, None) == []
+    assert retriever.window_votes(fake_embedder.embed_query("year rubber"), 50, None, None)  # dense windows still vote
+    assert len(retriever.search("year rubber case", 4)) == 4
+    assert check_index(pipeline.index_dir, "fake-bag-of-words").ok
+
+
+def test_the_index_check_counts_the_windows_bm25_holds(make_pipeline, meeting: Path):
+    from rag.lexical import LexicalIndex
+    from rag.store import MANIFEST, WINDOW_LEXICAL, read_manifest
+
+    pipeline = make_pipeline()
+    pipeline.ingest([meeting])
+    folder = pipeline.index_dir / read_manifest(pipeline.index_dir)["files"]["lexical"] / WINDOW_LEXICAL
+    assert (pipeline.index_dir / MANIFEST).exists() and check_index(pipeline.index_dir, "fake-bag-of-words").ok
+    LexicalIndex(["one window too few"]).save(folder)
+    report = check_index(pipeline.index_dir, "fake-bag-of-words")
+    assert not report.ok and any("BM25 over the windows holds 1 windows" in p for p in report.problems)
