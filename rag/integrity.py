@@ -3,7 +3,7 @@
 An ingest is all-or-nothing (rag/store.py), so after any crash or kill the manifest, the
 FAISS files and the SQLite store must still agree. This module checks that from the files
 alone, without the embedding model: counts, row ids, documents, every passage's lines, and
-the windows (their vectors, ids and the passages they span).
+the windows (their vectors, ids, the passages they span and the BM25 over them).
 It only reads; it repairs nothing. Leftover generation files are reported apart from
 problems: a reader may still hold an old generation, and the next ingest removes them.
 """
@@ -141,10 +141,7 @@ def _check_windows(index_dir: Path, manifest: dict[str, Any]) -> list[str]:
     problems = []
     if index.dim != manifest["dim"]:
         problems.append(f"window vectors have dimension {index.dim} but the manifest says dim={manifest['dim']}")
-    lexical = manifest["files"].get("lexical")
-    words = index_dir / lexical / WINDOW_LEXICAL if lexical else None
-    if words is not None and words.is_dir() and saved_size(words) != len(index):  # none before it was saved
-        problems.append(f"BM25 over the windows holds {saved_size(words)} windows but FAISS {len(index)}")
+    problems += _window_lexical_problems(index_dir, manifest, len(index))
     db = sqlite3.connect(_sqlite_uri(store, "ro"), uri=True)
     try:
         return problems + _windows_problems(db, len(index))
@@ -152,6 +149,22 @@ def _check_windows(index_dir: Path, manifest: dict[str, Any]) -> list[str]:
         return [f"the windows table is unreadable: {exc}"]
     finally:
         db.close()
+
+
+def _window_lexical_problems(index_dir: Path, manifest: dict[str, Any], n_windows: int) -> list[str]:
+    """BM25 over the windows (rag/store.py) holds one entry per window; an index written
+    before it was saved has no such folder."""
+    lexical = manifest["files"].get("lexical")
+    folder = index_dir / lexical / WINDOW_LEXICAL if lexical else None
+    if folder is None or not folder.is_dir():
+        return []
+    try:
+        n_saved = saved_size(folder)
+    except (OSError, ValueError, KeyError) as exc:
+        return [f"BM25 over the windows in {lexical}/{WINDOW_LEXICAL} is missing or unreadable: {exc}"]
+    if n_saved != n_windows:
+        return [f"BM25 over the windows holds {n_saved} windows but FAISS {n_windows}"]
+    return []
 
 
 def _windows_problems(db: sqlite3.Connection, n_vectors: int) -> list[str]:

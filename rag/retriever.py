@@ -99,15 +99,17 @@ class Retriever:
     WINDOW_WEIGHT = 1.0
     WINDOW_DEPTH = 10
     # BM25 over the windows finds the question's words spread over consecutive turns, which
-    # no one passage holds together. With hybrid search on, its votes, fused with the
-    # three lists above, reorder the first LEXICAL_WINDOW_DEPTH of that order: which five
-    # come first is left to the dense windows, their order is sharpened. Against without
-    # (hit@1 / hit@5 / citation precision): sample 0.908 / 1.000 / 0.892 -> 0.938 / 1.000
-    # / 0.923; held-out 0.731 / 0.942 / 0.745 -> 0.750 / 0.942 / 0.780; qmsum-val 0.536 /
-    # 0.840 / 0.521 -> 0.561 / 0.835 / 0.542; the calibration set unchanged. Weight 1.5:
-    # sample 0.954 / 1.000 / 0.938, held-out 0.769 / 0.942 / 0.784, qmsum-val 0.553 /
-    # 0.831 / 0.534. Depth 3: qmsum-val hit@1 unchanged. One fusion of all four lists
-    # reordering the first 10: qmsum-val hit@5 0.827, 5 or 7: 0.831 / 0.827.
+    # no one passage holds together. With hybrid search on (lexical_weight > 0 switches it;
+    # its weight here stays LEXICAL_WINDOW_WEIGHT), its votes, fused with the three lists
+    # above, reorder the first LEXICAL_WINDOW_DEPTH of the order the dense windows gave:
+    # which candidates come first is left as it was, their order is sharpened. Against the
+    # dense windows alone (hit@1 / hit@5 / citation precision): sample 0.908 / 1.000 /
+    # 0.892 -> 0.938 / 1.000 / 0.923; held-out 0.731 / 0.942 / 0.745 -> 0.750 / 0.942 /
+    # 0.780 (abstention 0.841 -> 0.825); qmsum-val 0.536 / 0.840 / 0.521 -> 0.561 / 0.835 /
+    # 0.542; the calibration set unchanged. Weight 1.5: sample 0.954 / 1.000 / 0.938,
+    # held-out 0.769 / 0.942 / 0.784, qmsum-val 0.553 / 0.831 / 0.534. Depth 3 (weight 1):
+    # qmsum-val hit@1 0.536, as without. Instead of the second reorder, one fusion of all
+    # four lists reordering the first 10: qmsum-val hit@5 0.827; the first 5: 0.831; 7: 0.827.
     LEXICAL_WINDOW_WEIGHT = 1.0
     LEXICAL_WINDOW_DEPTH = 5
 
@@ -127,6 +129,7 @@ class Retriever:
         self.embedder, self.reader, self.lexical_weight = embedder, reader, lexical_weight
         self.reranker, self.dialogue, self.context_chars = reranker, dialogue, context_chars
         self.windows = windows
+        self._held: tuple[set[int], list[int]] | None = None  # _windows_holding's last answer
 
     def search(self, query: str, k: int, *, doc: str | None = None, speaker: str | None = None) -> list[Hit]:
         allowed = searched = None
@@ -150,9 +153,9 @@ class Retriever:
         if votes:  # the windows' votes reorder the first WINDOW_DEPTH candidates
             lists, weights = [*lists, votes], [*weights, self.WINDOW_WEIGHT]
             ranked = reordered(ranked, fuse_scores(lists, weights, n_candidates), self.WINDOW_DEPTH)
-            words = self.lexical_window_votes(query, n_candidates, doc, within) if self.lexical_weight > 0 else []
-            if words:  # and BM25's over the windows, the first LEXICAL_WINDOW_DEPTH
-                lists, weights = [*lists, words], [*weights, self.LEXICAL_WINDOW_WEIGHT]
+            by_words = self.lexical_window_votes(query, n_candidates, doc, within) if self.lexical_weight > 0 else []
+            if by_words:  # and BM25's over the windows, the first LEXICAL_WINDOW_DEPTH
+                lists, weights = [*lists, by_words], [*weights, self.LEXICAL_WINDOW_WEIGHT]
                 ranked = reordered(ranked, fuse_scores(lists, weights, n_candidates), self.LEXICAL_WINDOW_DEPTH)
         if self.dialogue:  # a passage that says little is reached through an exchange, not as a hit
             ranked = self._substantive_first(ranked, query)
@@ -194,9 +197,10 @@ class Retriever:
         and they vote only for those rows. No votes when a document searched has no windows
         (indexed before them): votes for the others only would favour them.
         """
-        index = self.reader.windows
-        if index is None or not self._windows_searched(doc, allowed):
+        if not self._windows_searched(doc, allowed):
             return []
+        index = self.reader.windows
+        assert index is not None  # _windows_searched
         return self._votes(index.search(xq, n, allowed=self._windows_holding(allowed)), allowed)
 
     def lexical_window_votes(
@@ -216,14 +220,19 @@ class Retriever:
         return (doc in covered) if doc is not None else len(covered) == self.reader.manifest["n_documents"]
 
     def _windows_holding(self, allowed: set[int] | None) -> list[int] | None:
-        """The windows holding an allowed row; None (all of them) without a filter."""
+        """The windows holding an allowed row; None (all of them) without a filter. Both kinds
+        of vote ask it for the same filter in one search: worked out once (a scan of every
+        window, 12 ms for a document's rows at a million passages)."""
         if allowed is None:
             return None
+        if self._held is not None and self._held[0] is allowed:
+            return self._held[1]
         firsts, lasts = self.reader.window_bounds
         rows = np.array(sorted(allowed), dtype=np.int64)
         after = np.searchsorted(rows, firsts)  # the first allowed row at or after each window's first
         held = (after < len(rows)) & (rows[np.minimum(after, len(rows) - 1)] <= lasts)
-        return np.flatnonzero(held).tolist()
+        self._held = (allowed, np.flatnonzero(held).tolist())
+        return self._held[1]
 
     def _votes(self, found: list[tuple[int, float]], allowed: set[int] | None) -> list[tuple[int, float]]:
         """Each row of the windows found, scored by the best window holding it (allowed rows only)."""

@@ -1,5 +1,5 @@
 """The index directory: manifest.json, FAISS files of passages and of windows, a SQLite
-passage store and a BM25 folder.
+passage store and a BM25 folder (over the passages, and in `windows/` over the windows).
 
 Every ingest writes a new *generation* of these files beside the old ones,
 then switches `manifest.json` to them with one atomic rename. A crash or kill at any

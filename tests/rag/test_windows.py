@@ -1,10 +1,14 @@
+import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag.integrity import check_index
+from rag.lexical import LexicalIndex
 from rag.records import Passage
 from rag.retriever import Retriever, reordered
+from rag.store import MANIFEST, WINDOW_LEXICAL, IndexReader, read_manifest
 from rag.windows import window_spans, window_text
 
 
@@ -147,10 +151,6 @@ def test_bm25_over_the_windows_finds_words_spread_over_turns(make_pipeline, meet
 def test_an_index_saved_before_bm25_over_windows_searches_with_dense_windows_alone(
     make_pipeline, meeting: Path, fake_embedder
 ):
-    import shutil
-
-    from rag.store import WINDOW_LEXICAL, IndexReader, read_manifest
-
     pipeline = make_pipeline()
     pipeline.ingest([meeting])
     manifest = read_manifest(pipeline.index_dir)
@@ -165,9 +165,6 @@ def test_an_index_saved_before_bm25_over_windows_searches_with_dense_windows_alo
 
 
 def test_the_index_check_counts_the_windows_bm25_holds(make_pipeline, meeting: Path):
-    from rag.lexical import LexicalIndex
-    from rag.store import MANIFEST, WINDOW_LEXICAL, read_manifest
-
     pipeline = make_pipeline()
     pipeline.ingest([meeting])
     folder = pipeline.index_dir / read_manifest(pipeline.index_dir)["files"]["lexical"] / WINDOW_LEXICAL
@@ -175,3 +172,22 @@ def test_the_index_check_counts_the_windows_bm25_holds(make_pipeline, meeting: P
     LexicalIndex(["one window too few"]).save(folder)
     report = check_index(pipeline.index_dir, "fake-bag-of-words")
     assert not report.ok and any("BM25 over the windows holds 1 windows" in p for p in report.problems)
+    (folder / "params.index.json").write_text("{not json")  # damaged: reported, not a traceback
+    report = check_index(pipeline.index_dir, "fake-bag-of-words")
+    assert any("BM25 over the windows in" in p and "unreadable" in p for p in report.problems)
+
+
+def test_bm25_over_the_windows_follows_them_when_documents_are_kept_and_replaced(
+    make_pipeline, meeting: Path, presser: Path
+):
+    pipeline = make_pipeline()
+    pipeline.ingest([presser, meeting])
+    presser.write_text(presser.read_text().replace("two hundred instructors", "ninety instructors"))
+    pipeline.ingest([presser])  # the meeting kept (its rows and windows renumbered), the presser replaced
+    reader = pipeline.reader()
+    texts = [f"{p.speaker}: {p.text}" for p in reader.passages(list(range(len(reader.vectors))))]
+    firsts, lasts = reader.window_bounds
+    expected = LexicalIndex(["\n".join(texts[a : b + 1]) for a, b in zip(firsts, lasts, strict=True)])
+    assert reader.window_lexical is not None and len(reader.window_lexical) == len(firsts)
+    for words in (["ninety", "instructor"], ["rubber", "batteri"], ["agenda"]):
+        assert np.allclose(reader.window_lexical.scores(words), expected.scores(words))
