@@ -55,7 +55,8 @@ _BARE_QUESTION = re.compile(r"^\s*Q\s+(?P<text>\S.*)$")
 _DEPOSITION = re.compile(r"^\s*(?P<name>[QA])\.\s+(?P<text>\S.*)$")
 
 COLON, HEARING, BARE_QUESTION, DEPOSITION = "colon", "hearing", "bare question", "deposition"
-ALL_SHAPES = frozenset({COLON, HEARING, BARE_QUESTION, DEPOSITION})
+_ORDER = (COLON, HEARING, BARE_QUESTION, DEPOSITION)  # a line is read in the first shape it fits
+ALL_SHAPES = frozenset(_ORDER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,18 +119,28 @@ def read_label(line: str, shapes: frozenset[str], is_name: Callable[[str], bool]
     `is_name` tells a name from prose for the colon form ("We agreed on one thing: ...").
     Example: read_label("Q3 Chair: Welcome.", frozenset({COLON}), is_name) == Label("Chair", "Welcome.", None)
     """
+    body, time = _label_part(line)
+    return next((found for shape in _ORDER if shape in shapes if (found := _read(shape, body, time, is_name))), None)
+
+
+def _label_part(line: str) -> tuple[str, float | None]:
+    """The line without the timestamp and Markdown bold around its label, and the time."""
     body, time = without_leading_time(without_emphasis(line))
-    body = without_emphasis(body)  # "[00:01:23] **Jane Doe:** Hi"
-    if COLON in shapes and (match := _TIMED_COLON.match(body) or COLON_LABEL.match(body)):
+    return without_emphasis(body), time  # "[00:01:23] **Jane Doe:** Hi"
+
+
+def _read(shape: str, body: str, time: float | None, is_name: Callable[[str], bool]) -> Label | None:
+    """The label of one shape at the start of `body` (a line's _label_part), or None."""
+    if shape == COLON and (match := _TIMED_COLON.match(body) or COLON_LABEL.match(body)):
         name, label_time = split_time(_QUESTION_NUMBER.sub("", match["name"]))
         if is_name(name):
             text_time = only_time(match["text"])
             return Label(name, match["text"], _first(time, label_time, text_time), text_time is not None)
-    if HEARING in shapes and (match := _HEARING.match(body)) and _is_hearing_label(match):
+    if shape == HEARING and (match := _HEARING.match(body)) and _is_hearing_label(match):
         return Label(match["name"], match["text"], time)
-    if BARE_QUESTION in shapes and (match := _BARE_QUESTION.match(body)):
+    if shape == BARE_QUESTION and (match := _BARE_QUESTION.match(body)):
         return Label("Q", match["text"], time)
-    if DEPOSITION in shapes and (match := _DEPOSITION.match(body)):
+    if shape == DEPOSITION and (match := _DEPOSITION.match(body)):
         return Label(match["name"], match["text"], time)
     return None
 
@@ -152,8 +163,9 @@ def label_shapes(lines: Sequence[str], is_name: Callable[[str], bool]) -> frozen
     for line in lines:
         if not line.strip():
             continue
-        for shape in (COLON, HEARING, BARE_QUESTION, DEPOSITION):
-            if found := read_label(line, frozenset({shape}), is_name):
+        body, time = _label_part(line)
+        for shape in _ORDER:
+            if found := _read(shape, body, time, is_name):
                 seen[shape] = seen.get(shape, 0) + 1
                 if shape == DEPOSITION:
                     letters.add(found.name)

@@ -18,6 +18,7 @@ It does not guess speakers from content; unlabelled text goes to the last speake
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -454,17 +455,22 @@ def _person_name(speaker: str) -> str:
     return _PARENS.sub(" ", speaker).split(",")[0].strip()
 
 
-def _by_full_name(label: str, aliases: dict[str, str]) -> str | None:
-    """The one person already known whose full name ends the label, after a role: "NATO
-    Secretary General Mark Rutte", "Prime Minister Dick Schoof"."""
-    lowered = " " + " ".join(label.lower().split())
+def _the_one_known(aliases: dict[str, str], fits: Callable[[list[str]], bool], *, besides: str = "") -> str | None:
+    """The one person already known, other than `besides`, whose full name (in lower case,
+    word by word) `fits`; None when no one or several do."""
     people = {
         person
         for person in aliases.values()
-        if len(name := _person_name(person).split()) >= 2 and lowered.endswith(" " + " ".join(name).lower())
+        if person != besides and len(name := _person_name(person).lower().split()) >= 2 and fits(name)
     }
-    people.discard(label)
     return people.pop() if len(people) == 1 else None
+
+
+def _by_full_name(label: str, aliases: dict[str, str]) -> str | None:
+    """The one person already known whose full name ends the label, after a role: "NATO
+    Secretary General Mark Rutte", "Prime Minister Dick Schoof"."""
+    words = label.lower().split()
+    return _the_one_known(aliases, lambda name: words[-len(name) :] == name, besides=label)
 
 
 def _by_surname(label: str, aliases: dict[str, str]) -> str | None:
@@ -476,9 +482,4 @@ def _by_surname(label: str, aliases: dict[str, str]) -> str | None:
     titles, surname = words[:-1], words[-1] if words else ""
     if not titles or not all(title in _TITLE_WORDS for title in titles):
         return None
-    people = {
-        person
-        for person in aliases.values()
-        if len(names := _person_name(person).split()) >= 2 and names[-1].lower() == surname
-    }
-    return people.pop() if len(people) == 1 else None
+    return _the_one_known(aliases, lambda name: name[-1] == surname)

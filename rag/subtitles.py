@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 
 from rag.errors import TranscriptFormatError
+from rag.labels import COLON_LABEL, seconds
 from rag.lines import is_blank, split_lines
 from rag.records import Transcript, Turn
 
@@ -22,7 +23,6 @@ UNKNOWN_SPEAKER = "Unknown speaker"
 _VTT_TIME = re.compile(r"^(?:(\d+):)?([0-5]\d):([0-5]\d)\.(\d{3})$")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>")
 _MARKUP = re.compile(r"<[^>]*>")  # <i>, <b>, <c.x>, </v>, <00:00:01.000>, {\an8} is left alone
-_PREFIX = re.compile(r"^\s*(?P<name>[^:]{1,60}?):\s+(?P<text>\S.*)$")
 _NAME = re.compile(r"^[A-Z][A-Za-z.'’-]*(?:\s+(?:[A-Z][A-Za-z.'’-]*|de|van|von|der|da|la|al|bin))*$")
 
 
@@ -45,7 +45,7 @@ def _speaker_and_text(line: str) -> tuple[str, str]:
     voice = _VOICE.search(line)
     if voice:
         return voice.group(1).strip(), line
-    prefix = _PREFIX.match(_MARKUP.sub("", line))
+    prefix = COLON_LABEL.match(_MARKUP.sub("", line))
     if prefix and _NAME.match(prefix["name"].strip().title()) and len(prefix["name"].split()) <= 5:
         name = prefix["name"].strip()
         return (name.title() if name.isupper() else name), prefix["text"]
@@ -94,8 +94,7 @@ def _vtt_seconds(stamp: str, line: int, doc: str) -> float:
     match = _VTT_TIME.match(stamp)
     if not match:
         raise TranscriptFormatError(f"{doc}: malformed timestamp {stamp!r} at line {line}; expected [hh:]mm:ss.ttt")
-    hours, minutes, seconds, millis = (int(g) if g else 0 for g in match.groups())
-    return hours * 3600 + minutes * 60 + seconds + millis / 1000
+    return seconds(stamp)
 
 
 def parse_vtt(text: str, doc: str) -> Transcript:
