@@ -26,10 +26,11 @@ CONTEXT_WORDS = 32
 # re-embedded by its next ingest, even when its file did not change. 1: context from the
 # same speaker only; 2: from whoever spoke; 3: windows of consecutive passages embedded too
 # (rag/windows.py); 4: speaker labels in more shapes (rag/labels.py: timestamps, hearings,
-# "Q" questions), so a file in one of them gets its speakers.
-TEXT_RULE = 4
-# Rules from this one on embed the same text for the same passages (4 changed only which
-# passages a file makes): a document indexed under one of them whose file, read again,
+# "Q" questions), so a file in one of them gets its speakers; 5: labels after list markers
+# and closed captions' ">>", headings no one's speech (rag/parsing.py).
+TEXT_RULE = 5
+# Rules from this one on embed the same text for the same passages (4 and 5 changed only
+# which passages a file makes): a document indexed under one of them whose file, read again,
 # makes the very same passages keeps its vectors instead of being embedded again.
 SAME_EMBEDDING_TEXT_SINCE = 3
 

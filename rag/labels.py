@@ -13,7 +13,10 @@ their labels in more shapes; each is read here:
   CHAIRMAN. text": titles, then a surname or an office in capitals and a full stop;
 - a White House briefing's "Q Thank you, Karine.": a journalist's question, unnamed;
 - a deposition's or court record's "Q. Where do you work?" / "A. At the plant.";
-- any of these in Markdown bold, "**Jane Doe:** text" or "**Jane Doe**" above the text.
+- any of these in Markdown bold, "**Jane Doe:** text" or "**Jane Doe**" above the text,
+  or after a list marker, "- **Alice:** text", or a caption's speaker-change mark,
+  ">> SENATOR SMITH: text";
+- closed captions' ">>" alone (TV and C-SPAN captions): a new speaker, unnamed.
 A shape counts in a document only when at least two lines use it (a deposition's only
 when both Q. and A. lines do), so a line of prose that looks like a label is not read as
 one. The patterns are linear in the line's length: a line may hold 100,000 characters.
@@ -51,11 +54,13 @@ TITLES = frozenset(
 _OFFICES = TITLES | {"presiding", "officer", "clerk", "witness", "court", "moderator", "reporter", "interpreter"}
 _PARTICLES = {"van", "von", "de", "del", "della", "di", "du", "la", "le", "st"}  # "Mr. Van DREW": the surname's
 _EMPHASIS = re.compile(r"^(?P<lead>\s*)(?P<mark>\*\*|__)(?P<name>[^*_]{1,80}?)(?P<inner>:?)(?P=mark)(?P<outer>:?)")
+# A list marker or a caption's speaker-change mark before a label: "- **Alice:** Hi", ">> SENATOR SMITH: Hi"
+_MARKER = re.compile(r"^\s*(?:(?P<caption>>>)\s*|[-*+•]\s+)(?=\S)")
 _BARE_QUESTION = re.compile(r"^\s*Q\s+(?P<text>\S.*)$")
 _DEPOSITION = re.compile(r"^\s*(?P<name>[QA])\.\s+(?P<text>\S.*)$")
 
-COLON, HEARING, BARE_QUESTION, DEPOSITION = "colon", "hearing", "bare question", "deposition"
-_ORDER = (COLON, HEARING, BARE_QUESTION, DEPOSITION)  # a line is read in the first shape it fits
+COLON, HEARING, BARE_QUESTION, DEPOSITION, CAPTION = "colon", "hearing", "bare question", "deposition", "caption"
+_ORDER = (COLON, HEARING, BARE_QUESTION, DEPOSITION, CAPTION)  # a line is read in the first shape it fits
 ALL_SHAPES = frozenset(_ORDER)
 
 
@@ -102,8 +107,8 @@ def split_time(label: str) -> tuple[str, float | None]:
     rest, time = without_leading_time(label)
     rest = rest.strip()
     match = _TRAILING_TIME.search(rest)
-    if match and rest[: match.start()].strip():
-        return rest[: match.start()].strip(), _time_of(match)
+    if match and (name := rest[: match.start()].strip().rstrip("-–—|·").strip()):  # "John Smith - 00:00"
+        return name, _time_of(match)
     return rest, time
 
 
@@ -119,17 +124,22 @@ def read_label(line: str, shapes: frozenset[str], is_name: Callable[[str], bool]
     `is_name` tells a name from prose for the colon form ("We agreed on one thing: ...").
     Example: read_label("Q3 Chair: Welcome.", frozenset({COLON}), is_name) == Label("Chair", "Welcome.", None)
     """
-    body, time = _label_part(line)
-    return next((found for shape in _ORDER if shape in shapes if (found := _read(shape, body, time, is_name))), None)
+    body, time, caption = _label_part(line)
+    return next(
+        (found for shape in _ORDER if shape in shapes if (found := _read(shape, body, time, caption, is_name))), None
+    )
 
 
-def _label_part(line: str) -> tuple[str, float | None]:
-    """The line without the timestamp and Markdown bold around its label, and the time."""
-    body, time = without_leading_time(without_emphasis(line))
-    return without_emphasis(body), time  # "[00:01:23] **Jane Doe:** Hi"
+def _label_part(line: str) -> tuple[str, float | None, bool]:
+    """The line without the timestamp, list marker and Markdown bold around its label; the
+    time; whether a caption's ">>" began it."""
+    marker = _MARKER.match(line)
+    rest = line[marker.end() :] if marker else line
+    body, time = without_leading_time(without_emphasis(rest))
+    return without_emphasis(body), time, bool(marker and marker["caption"])  # "[00:01:23] **Jane Doe:** Hi"
 
 
-def _read(shape: str, body: str, time: float | None, is_name: Callable[[str], bool]) -> Label | None:
+def _read(shape: str, body: str, time: float | None, caption: bool, is_name: Callable[[str], bool]) -> Label | None:
     """The label of one shape at the start of `body` (a line's _label_part), or None."""
     if shape == COLON and (match := _TIMED_COLON.match(body) or COLON_LABEL.match(body)):
         name, label_time = split_time(_QUESTION_NUMBER.sub("", match["name"]))
@@ -142,6 +152,8 @@ def _read(shape: str, body: str, time: float | None, is_name: Callable[[str], bo
         return Label("Q", match["text"], time)
     if shape == DEPOSITION and (match := _DEPOSITION.match(body)):
         return Label(match["name"], match["text"], time)
+    if shape == CAPTION and caption:
+        return Label("", body, time)
     return None
 
 
@@ -163,9 +175,9 @@ def label_shapes(lines: Sequence[str], is_name: Callable[[str], bool]) -> frozen
     for line in lines:
         if not line.strip():
             continue
-        body, time = _label_part(line)
+        body, time, caption = _label_part(line)
         for shape in _ORDER:
-            if found := _read(shape, body, time, is_name):
+            if found := _read(shape, body, time, caption, is_name):
                 seen[shape] = seen.get(shape, 0) + 1
                 if shape == DEPOSITION:
                     letters.add(found.name)

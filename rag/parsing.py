@@ -12,12 +12,16 @@ Aliases are resolved within one document: a bare role maps to the person who car
 earlier or in the header ("THE PRESIDENT" too), a title and a surname ("MS. JEAN-PIERRE")
 to the one person of that surname named before, and text before the first label belongs
 to the header's person.
-It does not guess speakers from content; unlabelled text goes to the last speaker.
+It does not guess speakers from content; unlabelled text goes to the last speaker. A
+heading ("## Budget", a line wholly in bold, "Public Comment" above text) ends a turn: what
+follows it, up to the next label, is "Unknown speaker"'s, so a section of minutes is not
+put in the mouth of whoever spoke last.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -135,6 +139,9 @@ _PARENS = re.compile(r"\([^()]*\)")
 _OUTLET = re.compile(r"^(?P<name>.+?)\s*\((?P<outlet>[^()]+)\)$")
 # Label words that name a role in the room, not a person: never an alias for one outlet.
 _GENERIC_LABELS = {"question", "q", "journalist", "reporter", "audience", "participant", "speaker", "moderator"}
+# A Markdown heading in the body ("## Budget"): a new part of the record, said by no one in particular.
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?=\S)")
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)[^*_]{1,120}\1\s*$")  # "**Budget discussion**" alone on its line
 _SENTENCE_END = (".", "?", "!", ",", ";", "…", '"', "”", "’", "'")
 _MAX_LABEL_CHARS = 80
 _MAX_LABEL_WORDS = 8
@@ -189,6 +196,7 @@ def parse_text(text: str, doc: str) -> Transcript:
     opening_speaker = _register_header_person(by_line, aliases)
     _register_interviewee(title, aliases)
     shapes = label_shapes(lines[body_start:], _is_name)  # rag/labels.py: "Name: text", "Mr. JONES. text", ...
+    named = _speaker_names(lines[body_start:], shapes)
 
     turns: list[Turn] = []
     speaker, label, time = opening_speaker, "", None
@@ -210,11 +218,15 @@ def parse_text(text: str, doc: str) -> Transcript:
             close()
             label, time = found.name.strip(), found.seconds
             beneath = found.alone and _speech_follows(lines, i, body_start, shapes)  # "Joe Biden: (01:15)"
-            speaker, current = _resolve_label(label, aliases), [] if beneath else [(number, found.text)]
-        elif _is_block_label(lines, i, body_start, shapes):
+            speaker = _resolve_label(label, aliases) if label else UNKNOWN_SPEAKER  # a caption's bare ">>"
+            current = [] if beneath else [(number, found.text)]
+        elif (kind := _line_kind(lines, i, body_start, shapes, named)) == _LABEL:
             close()
             label, time = _label_line(line)
             speaker, current = _resolve_label(label, aliases), []
+        elif kind == _HEADING_LINE:
+            close()
+            speaker, label, time, current = UNKNOWN_SPEAKER, "", None, [(number, line)]
         else:
             current.append((number, line))
     close()
@@ -391,9 +403,55 @@ def _is_block_label(lines: list[str], i: int, body_start: int, shapes: frozenset
 
 
 def _label_line(line: str) -> tuple[str, float | None]:
-    """A label line's name and time: "Speaker 1 (00:00:03):", "Joe Biden: (00:00)", "**Jane Doe**"."""
-    name, time = split_time(without_emphasis(line).strip().rstrip(":"))
+    """A label line's name and time: "Speaker 1 (00:00:03):", "Joe Biden: (00:00)", "**Jane Doe**",
+    "### Jane Doe"."""
+    name, time = split_time(without_emphasis(_HEADING.sub("", line)).strip().rstrip(":"))
     return name.rstrip(":").strip(), time
+
+
+def _speaker_names(lines: list[str], shapes: frozenset[str]) -> set[str]:
+    """Names (lower case) known to be speakers': those labels on the line of the text give
+    ("jane doe" of "Jane Doe: Hi"), and those of headings and bold lines written more than
+    once ("**Jane Doe**" above each of her turns): a heading names each part once."""
+    inline = {found.name.strip().lower() for line in lines if shapes and (found := read_label(line, shapes, _is_name))}
+    alone = Counter(_label_line(line)[0].lower() for line in lines if _HEADING.match(line) or _BOLD_LINE.match(line))
+    return inline | {name for name, n in alone.items() if n >= 2 and _is_name(name.title())}
+
+
+_LABEL, _HEADING_LINE = "label", "heading"
+# Last words of headings, never of a speaker's label ("Budget Discussion", "Opening Remarks").
+_PART_WORDS = frozenset(
+    """discussion discussions comment comments remarks session agenda item items update updates report
+    reports summary introduction conclusion conclusions questions answers q&a break recess adjournment
+    statement statements presentation presentations overview minutes testimony transcript business
+    matters debate motion motions announcements proceedings part section chapter segment background
+    action actions decisions notes""".split()
+)
+
+
+def _line_kind(lines: list[str], i: int, body_start: int, shapes: frozenset[str], named: set[str]) -> str | None:
+    """Whether line i is a label line above the speech, a heading, or neither (speech).
+
+    A Markdown heading ("## Budget") or a line wholly in bold, after a blank line, is a heading, unless it names
+    a known speaker (`named`: by labels on the line of the text, or by bold lines written
+    more than once) and speech follows it. A name alone above text is a label, unless its words name a part of the
+    record ("Public Comment") and no such speaker is known.
+    """
+    line = lines[i]
+    name = _label_line(line)[0]
+    known = name.lower() in named
+    if _is_block_label(lines, i, body_start, shapes):
+        return _HEADING_LINE if not known and _names_a_part(name) else _LABEL
+    if (_HEADING.match(line) or _BOLD_LINE.match(line)) and (i == body_start or is_blank(lines[i - 1])):
+        return _LABEL if known and _speech_follows(lines, i, body_start, shapes) else _HEADING_LINE
+    return None
+
+
+def _names_a_part(name: str) -> bool:
+    """Whether a name-shaped line names a part of the record rather than a speaker: its last
+    word (numbers aside) is a heading's, "Public Comment", "Agenda Item 4", "Q&A Session"."""
+    words = [w for w in re.split(r"[\s:.,]+", name.lower()) if w and not w.isdigit()]
+    return bool(words) and words[-1] in _PART_WORDS
 
 
 def _speech_follows(lines: list[str], i: int, body_start: int, shapes: frozenset[str]) -> bool:

@@ -34,6 +34,8 @@ def test_seconds(time, expected):
         ("Jane Doe", ("Jane Doe", None)),
         ("00:15", ("00:15", None)),  # a time alone is not a label with a time
         ("Room 4:30", ("Room", 270.0)),
+        ("John Smith - 00:12", ("John Smith", 12.0)),  # a separator before the time
+        ("Mary Jones | 1:02:03", ("Mary Jones", 3723.0)),
     ],
 )
 def test_split_time(label, expected):
@@ -71,6 +73,10 @@ def test_split_time(label, expected):
         ("**Jane Doe:** We agree.", Label("Jane Doe", "We agree.", None)),  # Markdown bold
         ("**Jane Doe**: We agree.", Label("Jane Doe", "We agree.", None)),
         ("__Jane Doe:__ We agree.", Label("Jane Doe", "We agree.", None)),
+        ("- **Alice:** We shipped it.", Label("Alice", "We shipped it.", None)),  # a Markdown list
+        ("* Bob: Latency went up.", Label("Bob", "Latency went up.", None)),
+        (">> SENATOR SMITH: I yield.", Label("SENATOR SMITH", "I yield.", None)),  # closed captions
+        (">>THANK YOU, MR. PRESIDENT.", Label("", "THANK YOU, MR. PRESIDENT.", None)),  # a new speaker, unnamed
     ],
 )
 def test_read_label(line, expected):
@@ -89,6 +95,7 @@ def test_read_label(line, expected):
         "In NATO. We agree.",  # capitals after words that are no titles
         "World War II. That was the turning point.",
         "Yeah OK. Fine.",
+        "-5 degrees: that was the low.",  # a minus sign is no list marker
     ],
 )
 def test_prose_is_not_a_label(line):

@@ -205,6 +205,53 @@ def test_markdown_bold_labels():
     assert table(parse_text(text, "x")) == [("Interviewer", 3, 3), ("Jane Doe", 6, 6), ("Interviewer", 8, 8)]
 
 
+def test_labels_in_markdown_lists_and_closed_captions():
+    bullets = "# Team sync\n\n- **Alice:** We shipped it.\n- **Bob:** Latency went up.\n- **Alice:** Roll back.\n"
+    assert table(parse_text(bullets, "x")) == [("Alice", 3, 3), ("Bob", 4, 4), ("Alice", 5, 5)]
+    captions = ">> SENATOR SMITH: The bill spends a trillion.\n>> SENATOR JONES: Will he yield?\n"
+    assert table(parse_text(captions, "x")) == [("SENATOR SMITH", 1, 1), ("SENATOR JONES", 2, 2)]
+    # ">>" alone marks a new speaker whom the captions do not name: a turn of its own
+    unnamed = "Floor debate\n\n>> MR. PRESIDENT, I RISE TODAY.\n>> THE SENATOR FROM OHIO.\nCONTINUED.\n"
+    t = parse_text(unnamed, "x")
+    assert table(t) == [(UNKNOWN_SPEAKER, 3, 3), (UNKNOWN_SPEAKER, 4, 5)]
+    assert t.turns[0].lines == ("MR. PRESIDENT, I RISE TODAY.",)
+
+
+def test_a_label_with_a_dash_before_its_time():
+    text = "John Smith - 00:00\nThe roadmap first.\n\nMary Jones - 00:12\nA mobile app.\n"
+    t = parse_text(text, "x")
+    assert table(t) == [("John Smith", 2, 2), ("Mary Jones", 5, 5)]
+    assert [turn.time_start for turn in t.turns] == [0.0, 12.0]
+
+
+def test_headings_are_no_ones_speech_and_name_no_speaker():
+    text = (
+        "# Board minutes\n\n## Opening Remarks\n**Jane Doe:** Welcome, the budget first.\n"
+        "**John Roe:** The budget grew by ten percent.\n\n**Budget discussion**\n\n"
+        "**Jane Doe:** Cut travel by half.\n\nPublic Comment\nA resident raised parking.\n"
+    )
+    t = parse_text(text, "x")
+    assert table(t) == [
+        (UNKNOWN_SPEAKER, 3, 3),  # the heading, not part of anyone's turn
+        ("Jane Doe", 4, 4),
+        ("John Roe", 5, 5),  # and not the end of his
+        (UNKNOWN_SPEAKER, 7, 7),
+        ("Jane Doe", 9, 9),
+        (UNKNOWN_SPEAKER, 11, 12),  # a part of the record, not a speaker called "Public Comment"
+    ]
+
+
+def test_a_bold_name_written_above_each_turn_is_a_label():
+    text = "# Podcast\n\n**Host**\n\nWelcome back.\n\n**Dr. Amy Chen**\n\nThanks.\n\n**Host**\n\nWhy?\n\n"
+    text += "**Dr. Amy Chen**\n\nFactories scaled up.\n"
+    assert table(parse_text(text, "x")) == [
+        ("Host", 5, 5),
+        ("Dr. Amy Chen", 9, 9),
+        ("Host", 13, 13),
+        ("Dr. Amy Chen", 17, 17),
+    ]
+
+
 def test_deposition_questions_and_answers():
     text = (
         "DEPOSITION TRANSCRIPT\n\nQ. Please state your name.\nA. John Doe.\nQ. Where do you work?\nA. At the plant.\n"

@@ -34,6 +34,13 @@ LINE = st.one_of(
             "Q12 Chair: Welcome.",
             "**Jane Doe:** Hi.",
             "**Jane Doe**",
+            "- **Alice:** We shipped it.",
+            ">> SENATOR SMITH: I yield.",
+            ">> THANK YOU.",
+            "## Budget",
+            "**Budget Discussion**",
+            "Public Comment",
+            "John Smith - 00:12",
         ]
     ),
     st.text(st.characters(blacklist_categories=["Cs"]), max_size=40),
