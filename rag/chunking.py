@@ -27,7 +27,8 @@ CONTEXT_WORDS = 32
 # same speaker only; 2: from whoever spoke; 3: windows of consecutive passages embedded too
 # (rag/windows.py); 4: speaker labels in more shapes (rag/labels.py: timestamps, hearings,
 # "Q" questions), so a file in one of them gets its speakers; 5: labels after list markers
-# and closed captions' ">>", headings no one's speech (rag/parsing.py).
+# and closed captions' ">>", headings no one's speech, times written above or before lines
+# of speech ("0:04", YouTube's transcript) taken out of the text and kept as its times.
 TEXT_RULE = 5
 # Rules from this one on embed the same text for the same passages (4 and 5 changed only
 # which passages a file makes): a document indexed under one of them whose file, read again,
@@ -105,24 +106,35 @@ def chunk_turn(doc: str, turn: Turn, count_tokens: CountTokens, *, max_tokens: i
             line_start = first_line + _line_at(line_starts, start)
             line_end = first_line + _line_at(line_starts, end - 1)
             passage_id = f"{doc}:{line_start}-{line_end}#{part}"
+            time_start, time_end = _times(turn, line_start, line_end)
             passages.append(
-                Passage(
-                    doc, passage_id, turn.speaker, line_start, line_end, text[start:end], turn.time_start, turn.time_end
-                )
+                Passage(doc, passage_id, turn.speaker, line_start, line_end, text[start:end], time_start, time_end)
             )
     return passages
 
 
+def _times(turn: Turn, line_start: int, line_end: int) -> tuple[float | None, float | None]:
+    """When the lines were said: the last time written at or above the first (the turn's own
+    when none is), to the next time written below the last (the turn's end when none is)."""
+    if not turn.line_times:
+        return turn.time_start, turn.time_end
+    first, last = line_start - turn.line_start, line_end - turn.line_start
+    before = [t for t in turn.line_times[: first + 1] if t is not None]
+    after = [t for t in turn.line_times[last + 1 :] if t is not None]
+    return (before[-1] if before else turn.time_start), (after[0] if after else turn.time_end)
+
+
 def _paragraphs(turn: Turn) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, lines) for each run of non-blank lines."""
+    """(first line number, lines) for each run of non-blank lines; a time written alone
+    above a caption line ("0:04", its text taken out by the parser) does not end a run."""
     run: list[str] = []
     first = turn.line_start
     for offset, line in enumerate(turn.lines):
-        if is_blank(line):
+        if is_blank(line) and not (run and turn.line_times and turn.line_times[offset] is not None):
             if run:
                 yield first, run
             run = []
-        else:
+        elif run or not is_blank(line):
             if not run:
                 first = turn.line_start + offset
             run.append(line)

@@ -29,7 +29,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 _TIME = r"(?:\d{1,2}:)?\d{1,2}:[0-5]\d(?:[.,]\d{1,3})?"
-_LEADING_TIME = re.compile(rf"^\s*(?:\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?P<t>{_TIME})(?=\s))\s*(?:[-–—|]\s*)?")
+# A clock time is no time into the recording: "1:02 P.M. EDT" leads no speech.
+_LEADING_TIME = re.compile(
+    rf"^\s*(?:\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?P<t>{_TIME})(?=\s)(?!\s*[AaPp]\.?\s?[Mm]\b))\s*(?:[-–—|]\s*)?"
+)
 # Searched in a right-stripped label; no leading \s*, which would retry every space of a run.
 _TRAILING_TIME = re.compile(rf"(?:\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?<=\s)(?P<t>{_TIME}))$")
 _TIME_ALONE = re.compile(rf"\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?P<t>{_TIME})")

@@ -27,7 +27,17 @@ from dataclasses import replace
 from pathlib import Path
 
 from rag.errors import TranscriptFormatError
-from rag.labels import ALL_SHAPES, COLON_LABEL, TITLES, label_shapes, read_label, split_time, without_emphasis
+from rag.labels import (
+    ALL_SHAPES,
+    COLON_LABEL,
+    TITLES,
+    label_shapes,
+    only_time,
+    read_label,
+    split_time,
+    without_emphasis,
+    without_leading_time,
+)
 from rag.lines import is_blank, split_lines
 from rag.records import Transcript, Turn
 
@@ -198,14 +208,18 @@ def parse_text(text: str, doc: str) -> Transcript:
     shapes = label_shapes(lines[body_start:], _is_name)  # rag/labels.py: "Name: text", "Mr. JONES. text", ...
     named = _speaker_names(lines[body_start:], shapes)
 
+    timed = _leading_times(lines[body_start:])  # "0:04 look at why ...", YouTube's transcript with times
     turns: list[Turn] = []
     speaker, label, time = opening_speaker, "", None
     current: list[tuple[int, str]] = []  # (line number, text) of the open turn
+    marks: dict[int, float] = {}  # line number -> the time written on it, inside a turn
 
     def close() -> None:
         if current:
             text = tuple(t for _, t in current)
-            turns.append(Turn(speaker, label, current[0][0], current[-1][0], text, time_start=time))
+            times = tuple(marks.get(n) for n, _ in current) if any(n in marks for n, _ in current) else ()
+            start = time if time is not None else next((t for t in times if t is not None), None)
+            turns.append(Turn(speaker, label, current[0][0], current[-1][0], text, time_start=start, line_times=times))
 
     for i in range(body_start, len(lines)):
         line, number = lines[i], i + 1
@@ -227,8 +241,14 @@ def parse_text(text: str, doc: str) -> Transcript:
         elif kind == _HEADING_LINE:
             close()
             speaker, label, time, current = UNKNOWN_SPEAKER, "", None, [(number, line)]
+        elif (at := _time_above_speech(lines, i, body_start, shapes)) is not None:  # "0:04" above its caption
+            marks[number] = at
+            current.append((number, ""))
         else:
-            current.append((number, line))
+            text, at = without_leading_time(line) if timed else (line, None)
+            if at is not None:
+                marks[number] = at
+            current.append((number, text))
     close()
     return Transcript(doc, tuple(lines), title, date, tuple(_trim(t) for t in turns), aliases)
 
@@ -452,6 +472,23 @@ def _names_a_part(name: str) -> bool:
     word (numbers aside) is a heading's, "Public Comment", "Agenda Item 4", "Q&A Session"."""
     words = [w for w in re.split(r"[\s:.,]+", name.lower()) if w and not w.isdigit()]
     return bool(words) and words[-1] in _PART_WORDS
+
+
+def _leading_times(lines: list[str]) -> bool:
+    """Whether lines of speech start with their time, "0:04 look at why ...": two lines and
+    half of those with text do (minutes that start a few lines with a clock time, "10:30
+    Meeting resumed", are not timed so)."""
+    timed = sum(1 for line in lines if without_leading_time(line)[1] is not None)
+    return timed >= 2 and timed * 2 >= sum(1 for line in lines if not is_blank(line))
+
+
+def _time_above_speech(lines: list[str], i: int, body_start: int, shapes: frozenset[str]) -> float | None:
+    """The time written alone on line i ("0:04", "[00:01:15]") when speech follows it, else None."""
+    at = only_time(lines[i])
+    if at is None or not _speech_follows(lines, i, body_start, shapes):
+        return None
+    j = next(j for j in range(i + 1, len(lines)) if not is_blank(lines[j]))
+    return at if only_time(lines[j]) is None else None
 
 
 def _speech_follows(lines: list[str], i: int, body_start: int, shapes: frozenset[str]) -> bool:

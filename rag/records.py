@@ -21,6 +21,9 @@ class Turn:
     lines: tuple[str, ...]  # the turn's physical lines, label prefix (and subtitle markup) removed
     time_start: float | None = None  # seconds into the recording, where the source has them
     time_end: float | None = None
+    # Where times are written inside the turn ("0:04" above a caption line, "0:04 text"):
+    # the time each line sets, None for the others; () when none does.
+    line_times: tuple[float | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

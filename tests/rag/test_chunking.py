@@ -51,6 +51,21 @@ def test_hard_wrapped_paragraph_maps_pieces_to_their_lines():
     assert passages[0].line_start == 10 and passages[-1].line_end == 12
 
 
+YOUTUBE = "Energy explained\n\n0:00\nwelcome back today we\n0:04\nlook at why solar got cheap\n0:09\nthe price fell\n"
+
+
+def test_a_time_written_above_each_caption_line_keeps_the_paragraph_and_times_its_passages():
+    passages = chunk_transcript(parse_text(YOUTUBE, "yt"), count, max_tokens=14)
+    # one paragraph, cut between caption lines; the times are no part of the text
+    assert [(p.line_start, p.line_end, p.time_start, p.time_end) for p in passages] == [
+        (4, 6, 0.0, 9.0),  # from the time above its first line to the time below its last
+        (8, 8, 9.0, None),
+    ]
+    assert passages[0].text == "welcome back today we\n\nlook at why solar got cheap"
+    whole = chunk_transcript(parse_text(YOUTUBE, "yt"), count, max_tokens=256)
+    assert [(p.line_start, p.line_end, p.time_start, p.time_end) for p in whole] == [(4, 8, 0.0, None)]
+
+
 @pytest.mark.slow
 def test_no_sample_passage_is_truncated_by_the_real_model(real_embedder):
     transcript = read_transcript(SAMPLE)

@@ -252,6 +252,35 @@ def test_a_bold_name_written_above_each_turn_is_a_label():
     ]
 
 
+def test_times_written_above_caption_lines_or_before_them_time_the_lines():
+    # YouTube's transcript, copied: a time above each caption line
+    t = parse_text("Energy explained\n\n0:00\nwelcome back\n0:04\nlook at why\n\n1:02:03\nnext week\n", "yt")
+    assert table(t) == [(UNKNOWN_SPEAKER, 3, 9)]
+    turn = t.turns[0]
+    assert turn.lines == ("", "welcome back", "", "look at why", "", "", "next week")  # the times are not speech
+    assert turn.line_times == (0.0, None, 4.0, None, None, 3723.0, None)
+    assert turn.time_start == 0.0
+    # or before each line, with a label's time read as before
+    t = parse_text(
+        "[00:00:01] ALICE WONG: Welcome.\n[00:00:05] Today we cover venue costs.\n[00:00:09] BOB STONE: Hi.\n", "x"
+    )
+    assert table(t) == [("ALICE WONG", 1, 2), ("BOB STONE", 3, 3)]
+    assert t.turns[0].lines == ("Welcome.", "Today we cover venue costs.") and t.turns[0].line_times == (None, 5.0)
+    assert t.turns[0].time_start == 1.0
+
+
+def test_clock_times_are_not_times_into_the_recording():
+    briefing = (
+        "Press Briefing\n\nJames S. Brady Press Briefing Room\n\n1:02 P.M. EDT\n\nGood afternoon.\n\n1:45 P.M. EDT\n"
+    )
+    assert all(not turn.line_times and turn.time_start is None for turn in parse_text(briefing, "x").turns)
+    # a few lines of minutes that start with the hour do not make a timed transcript
+    minutes = "Minutes\n\nThe chair opened.\nWe read the report.\nWe voted.\n10:30 Meeting resumed.\n"
+    minutes += "We heard the treasurer.\nWe adjourned.\nAll agreed.\n11:00 Close.\n"
+    t = parse_text(minutes, "x")
+    assert "10:30 Meeting resumed." in t.turns[0].lines and not t.turns[0].line_times
+
+
 def test_deposition_questions_and_answers():
     text = (
         "DEPOSITION TRANSCRIPT\n\nQ. Please state your name.\nA. John Doe.\nQ. Where do you work?\nA. At the plant.\n"

@@ -41,6 +41,9 @@ LINE = st.one_of(
             "**Budget Discussion**",
             "Public Comment",
             "John Smith - 00:12",
+            "0:04",
+            "0:04 look at why solar got cheap",
+            "1:02 P.M. EDT",
         ]
     ),
     st.text(st.characters(blacklist_categories=["Cs"]), max_size=40),
