@@ -14,9 +14,13 @@ their labels in more shapes; each is read here:
 - a White House briefing's "Q Thank you, Karine.": a journalist's question, unnamed;
 - a deposition's or court record's "Q. Where do you work?" / "A. At the plant.";
 - any of these in Markdown bold, "**Jane Doe:** text" or "**Jane Doe**" above the text,
-  or after a list marker, "- **Alice:** text", or a caption's speaker-change mark,
-  ">> SENATOR SMITH: text";
-- closed captions' ">>" alone (TV and C-SPAN captions): a new speaker, unnamed.
+  or after a caption's speaker-change mark, ">> SENATOR SMITH: text" (one such line is
+  enough among captions; a name of more than three words needs a title, so ">> ON THE
+  NEWSHOUR TONIGHT: ..." is speech);
+- after a list marker: "- **Alice:** text" in bold, or "- Alice: text" where the list is
+  the transcript: where colon labels without a marker are few (under a third as many), so
+  "* Note: the study is delayed." under "Chair Davis:" is her speech;
+- closed captions' ">>" (TV and C-SPAN captions): a new speaker, unnamed.
 A shape counts in a document only when at least two lines use it (a deposition's only
 when both Q. and A. lines do), so a line of prose that looks like a label is not read as
 one. The patterns are linear in the line's length: a line may hold 100,000 characters.
@@ -36,7 +40,7 @@ _LEADING_TIME = re.compile(
 # Searched in a right-stripped label; no leading \s*, which would retry every space of a run.
 _TRAILING_TIME = re.compile(rf"(?:\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?<=\s)(?P<t>{_TIME}))$")
 _TIME_ALONE = re.compile(rf"\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?P<t>{_TIME})")
-COLON_LABEL = re.compile(r"^\s*(?P<name>[^:]{1,60}?):\s+(?P<text>\S.*)$")
+COLON_LABEL = re.compile(r"^\s*(?P<name>[^:\s][^:]{0,59}?):\s+(?P<text>\S.*)$")
 # "Speaker 1 (00:00:03): Hi": the colon form with a time inside the label
 _TIMED_COLON = re.compile(rf"^\s*(?P<name>[^:\s][^:]{{0,59}}?[\[(]{_TIME}[\])]):\s+(?P<text>\S.*)$")
 _QUESTION_NUMBER = re.compile(r"^Q\d+\s+(?=\S)")
@@ -57,13 +61,14 @@ TITLES = frozenset(
 _OFFICES = TITLES | {"presiding", "officer", "clerk", "witness", "court", "moderator", "reporter", "interpreter"}
 _PARTICLES = {"van", "von", "de", "del", "della", "di", "du", "la", "le", "st"}  # "Mr. Van DREW": the surname's
 _EMPHASIS = re.compile(r"^(?P<lead>\s*)(?P<mark>\*\*|__)(?P<name>[^*_]{1,80}?)(?P<inner>:?)(?P=mark)(?P<outer>:?)")
-# A list marker or a caption's speaker-change mark before a label: "- **Alice:** Hi", ">> SENATOR SMITH: Hi"
-_MARKER = re.compile(r"^\s*(?:(?P<caption>>>)\s*|[-*+•]\s+)(?=\S)")
+# A caption's speaker-change mark or a list marker before a label: ">> SENATOR SMITH: Hi", "- **Alice:** Hi"
+_MARKER = re.compile(r"^\s*(?:(?P<caption>>{2,})\s*|[-*+•]\s+(?=\S))")
 _BARE_QUESTION = re.compile(r"^\s*Q\s+(?P<text>\S.*)$")
 _DEPOSITION = re.compile(r"^\s*(?P<name>[QA])\.\s+(?P<text>\S.*)$")
 
-COLON, HEARING, BARE_QUESTION, DEPOSITION, CAPTION = "colon", "hearing", "bare question", "deposition", "caption"
-_ORDER = (COLON, HEARING, BARE_QUESTION, DEPOSITION, CAPTION)  # a line is read in the first shape it fits
+COLON, LISTED, HEARING = "colon", "listed colon", "hearing"
+BARE_QUESTION, DEPOSITION, CAPTION = "bare question", "deposition", "caption"
+_ORDER = (COLON, LISTED, HEARING, BARE_QUESTION, DEPOSITION, CAPTION)  # a line is read in the first shape it fits
 ALL_SHAPES = frozenset(_ORDER)
 
 
@@ -72,7 +77,18 @@ class Label:
     name: str  # as written, without its timestamp or question number
     text: str  # what follows it on the line
     seconds: float | None  # the timestamp written with it, if any
-    alone: bool = False  # the text is only a timestamp ("Joe Biden: (01:15)"): the speech is beneath
+    alone: bool = False  # the text is only a timestamp ("Joe Biden: (01:15)") or nothing: the speech is beneath
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """A line as its label is read: without the marks around the label."""
+
+    body: str  # without a timestamp, a caption's or list's mark, or Markdown bold around the label
+    time: float | None  # the timestamp before the label, if any
+    mark: str  # "caption" (">>"), "list" ("- ", "* ", "+ ", "• ") or ""
+    bold: bool  # the label is in Markdown bold
+    tail: str  # the line after its timestamp and mark, as written: a caption's text
 
 
 def seconds(time: str) -> float:
@@ -127,26 +143,43 @@ def read_label(line: str, shapes: frozenset[str], is_name: Callable[[str], bool]
     `is_name` tells a name from prose for the colon form ("We agreed on one thing: ...").
     Example: read_label("Q3 Chair: Welcome.", frozenset({COLON}), is_name) == Label("Chair", "Welcome.", None)
     """
-    body, time, caption = _label_part(line)
-    return next(
-        (found for shape in _ORDER if shape in shapes if (found := _read(shape, body, time, caption, is_name))), None
-    )
+    part = _label_part(line)
+    if CAPTION in shapes and part.mark == "caption":  # among captions, one ">> NAME:" is enough
+        shapes = shapes | {COLON}
+    return next((found for shape in _ORDER if shape in shapes if (found := _read(shape, part, is_name))), None)
 
 
-def _label_part(line: str) -> tuple[str, float | None, bool]:
-    """The line without the timestamp, list marker and Markdown bold around its label; the
-    time; whether a caption's ">>" began it."""
-    marker = _MARKER.match(line)
-    rest = line[marker.end() :] if marker else line
-    body, time = without_leading_time(without_emphasis(rest))
-    return without_emphasis(body), time, bool(marker and marker["caption"])  # "[00:01:23] **Jane Doe:** Hi"
+def has_bold_label(line: str) -> bool:
+    """Whether the line's label, if it has one, is in Markdown bold: "- **Alice:** Hi"."""
+    return _label_part(line).bold
 
 
-def _read(shape: str, body: str, time: float | None, caption: bool, is_name: Callable[[str], bool]) -> Label | None:
-    """The label of one shape at the start of `body` (a line's _label_part), or None."""
-    if shape == COLON and (match := _TIMED_COLON.match(body) or COLON_LABEL.match(body)):
-        name, label_time = split_time(_QUESTION_NUMBER.sub("", match["name"]))
-        if is_name(name):
+def plain_label_line(line: str) -> str:
+    """The line as its label reads: "- **Alice:** Hi" -> "Alice: Hi", "[00:01] >> BOB: Yes" -> "BOB: Yes"."""
+    return _label_part(line).body
+
+
+def _label_part(line: str) -> _Part:
+    rest, time = without_leading_time(line)  # "[00:00:01] >> GOOD EVENING."
+    marker = _MARKER.match(rest)
+    if marker:
+        rest = rest[marker.end() :]
+    tail, unbolded = rest, without_emphasis(rest)
+    if time is None:
+        unbolded, time = without_leading_time(unbolded)  # "- [00:01] Alice: Hi", "**[00:01]** ..."
+    body = without_emphasis(unbolded)  # "[00:01:23] **Jane Doe:** Hi"
+    mark = "" if not marker else "caption" if marker["caption"] else "list"
+    return _Part(body, time, mark, unbolded != rest or body != unbolded, tail)
+
+
+def _read(shape: str, part: _Part, is_name: Callable[[str], bool]) -> Label | None:
+    """The label of one shape at the start of a line, read as its _label_part, or None."""
+    body, time = part.body, part.time
+    listed = part.mark == "list" and not part.bold  # "- Alice: Hi" is its own shape, "- **Alice:** Hi" is not
+    if shape in (COLON, LISTED) and listed == (shape == LISTED):
+        match = _TIMED_COLON.match(body) or COLON_LABEL.match(body)
+        name, label_time = split_time(_QUESTION_NUMBER.sub("", match["name"])) if match else ("", None)
+        if match and is_name(name) and (part.mark != "caption" or _is_caption_name(name)):
             text_time = only_time(match["text"])
             return Label(name, match["text"], _first(time, label_time, text_time), text_time is not None)
     if shape == HEARING and (match := _HEARING.match(body)) and _is_hearing_label(match):
@@ -155,9 +188,16 @@ def _read(shape: str, body: str, time: float | None, caption: bool, is_name: Cal
         return Label("Q", match["text"], time)
     if shape == DEPOSITION and (match := _DEPOSITION.match(body)):
         return Label(match["name"], match["text"], time)
-    if shape == CAPTION and caption:
-        return Label("", body, time)
+    if shape == CAPTION and part.mark == "caption":
+        return Label("", part.tail, time, alone=not part.tail.strip())  # ">>" alone: the speech is beneath
     return None
+
+
+def _is_caption_name(name: str) -> bool:
+    """A name in captions, which are in capitals: three words at most, or a title first
+    ("SENATOR SMITH", "JUDY WOODRUFF"); ">> ON THE NEWSHOUR TONIGHT: ..." is speech."""
+    words = name.split()
+    return len(words) <= 3 or words[0].rstrip(".").lower() in TITLES
 
 
 def _is_hearing_label(match: re.Match[str]) -> bool:
@@ -172,20 +212,36 @@ def _is_hearing_label(match: re.Match[str]) -> bool:
 
 
 def label_shapes(lines: Sequence[str], is_name: Callable[[str], bool]) -> frozenset[str]:
-    """The shapes at least two of `lines` are written in; a deposition's when a Q. and an A. line are."""
+    """The shapes at least two of `lines` are written in; a deposition's when a Q. and an A.
+    line are; captions' when two lines start with ">>", and then the colon form only where
+    two lines without ">>" use it (">> We can't ship." quoted in a meeting's "Alice: ..."
+    leaves Alice's label read); labels after list markers where they outnumber other labels
+    three to one and the list's other items."""
     seen: dict[str, int] = {}
     letters: set[str] = set()
+    items = captions = 0  # lines after a list marker, after ">>"
     for line in lines:
         if not line.strip():
             continue
-        body, time, caption = _label_part(line)
+        part = _label_part(line)
+        items += part.mark == "list"
+        captions += part.mark == "caption"
         for shape in _ORDER:
-            if found := _read(shape, body, time, caption, is_name):
-                seen[shape] = seen.get(shape, 0) + 1
+            if found := _read(shape, part, is_name):
+                key = "caption colon" if shape == COLON and part.mark == "caption" else shape
+                seen[key] = seen.get(key, 0) + 1
                 if shape == DEPOSITION:
                     letters.add(found.name)
                 break
+    in_captions = seen.pop("caption colon", 0)
     used = {shape for shape, n in seen.items() if n >= 2}
+    if captions >= 2:
+        used.add(CAPTION)
+    elif seen.get(COLON, 0) + in_captions >= 2:
+        used.add(COLON)
+    listed = seen.get(LISTED, 0)
+    if listed <= 3 * (sum(seen.values()) + in_captions - listed) or 2 * listed <= items:  # "* Note: ..." in speech
+        used.discard(LISTED)
     return frozenset(used if letters == {"Q", "A"} else used - {DEPOSITION})
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rag.errors import TranscriptFormatError
@@ -31,6 +31,7 @@ from rag.labels import (
     ALL_SHAPES,
     COLON_LABEL,
     TITLES,
+    has_bold_label,
     label_shapes,
     only_time,
     read_label,
@@ -150,7 +151,7 @@ _OUTLET = re.compile(r"^(?P<name>.+?)\s*\((?P<outlet>[^()]+)\)$")
 # Label words that name a role in the room, not a person: never an alias for one outlet.
 _GENERIC_LABELS = {"question", "q", "journalist", "reporter", "audience", "participant", "speaker", "moderator"}
 # A Markdown heading in the body ("## Budget"): a new part of the record, said by no one in particular.
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?=\S)")
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?=\S)")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)[^*_]{1,120}\1\s*$")  # "**Budget discussion**" alone on its line
 _SENTENCE_END = (".", "?", "!", ",", ";", "…", '"', "”", "’", "'")
 _MAX_LABEL_CHARS = 80
@@ -206,7 +207,7 @@ def parse_text(text: str, doc: str) -> Transcript:
     opening_speaker = _register_header_person(by_line, aliases)
     _register_interviewee(title, aliases)
     shapes = label_shapes(lines[body_start:], _is_name)  # rag/labels.py: "Name: text", "Mr. JONES. text", ...
-    named = _speaker_names(lines[body_start:], shapes)
+    known = _known_speakers(lines, body_start, shapes)
 
     timed = _leading_times(lines[body_start:])  # "0:04 look at why ...", YouTube's transcript with times
     turns: list[Turn] = []
@@ -233,8 +234,8 @@ def parse_text(text: str, doc: str) -> Transcript:
             label, time = found.name.strip(), found.seconds
             beneath = found.alone and _speech_follows(lines, i, body_start, shapes)  # "Joe Biden: (01:15)"
             speaker = _resolve_label(label, aliases) if label else UNKNOWN_SPEAKER  # a caption's bare ">>"
-            current = [] if beneath else [(number, found.text)]
-        elif (kind := _line_kind(lines, i, body_start, shapes, named)) == _LABEL:
+            current = [] if beneath else [(number, found.text if found.text.strip() else line)]  # ">>" with no speech
+        elif (kind := _line_kind(lines, i, body_start, shapes, known)) == _LABEL:
             close()
             label, time = _label_line(line)
             speaker, current = _resolve_label(label, aliases), []
@@ -425,46 +426,93 @@ def _is_block_label(lines: list[str], i: int, body_start: int, shapes: frozenset
 def _label_line(line: str) -> tuple[str, float | None]:
     """A label line's name and time: "Speaker 1 (00:00:03):", "Joe Biden: (00:00)", "**Jane Doe**",
     "### Jane Doe"."""
-    name, time = split_time(without_emphasis(_HEADING.sub("", line)).strip().rstrip(":"))
+    name, time = split_time(without_emphasis(_MARKDOWN_HEADING.sub("", line)).strip().rstrip(":"))
     return name.rstrip(":").strip(), time
 
 
-def _speaker_names(lines: list[str], shapes: frozenset[str]) -> set[str]:
-    """Names (lower case) known to be speakers': those labels on the line of the text give
-    ("jane doe" of "Jane Doe: Hi"), and those of headings and bold lines written more than
-    once ("**Jane Doe**" above each of her turns): a heading names each part once."""
-    inline = {found.name.strip().lower() for line in lines if shapes and (found := read_label(line, shapes, _is_name))}
-    alone = Counter(_label_line(line)[0].lower() for line in lines if _HEADING.match(line) or _BOLD_LINE.match(line))
-    return inline | {name for name, n in alone.items() if n >= 2 and _is_name(name.title())}
+@dataclass(frozen=True, slots=True)
+class _KnownSpeakers:
+    names: frozenset[str]  # lower case
+    bold: bool  # the document writes its labels in Markdown bold
+
+
+def _known_speakers(lines: list[str], body_start: int, shapes: frozenset[str]) -> _KnownSpeakers:
+    """Who is known to speak before headings are told from labels: the names that labels on
+    the line of the text give ("Jane Doe: Hi"), and those of label lines, headings and bold
+    lines written more than once ("**Host**" above each of his turns), unless they name a
+    part of the record ("**Discussion**" under each agenda item); and whether labels are
+    written in bold."""
+    inline: set[str] = set()
+    bold = False
+    alone: Counter[str] = Counter()
+    for i in range(body_start, len(lines)):
+        line = lines[i]
+        if shapes and (found := read_label(line, shapes, _is_name)):
+            if found.name.strip():  # a caption's ">>" names no one
+                inline.add(found.name.strip().lower())
+                bold = bold or has_bold_label(line)
+        elif _MARKDOWN_HEADING.match(line) or _BOLD_LINE.match(line) or _is_block_label(lines, i, body_start, shapes):
+            alone[_label_line(line)[0]] += 1
+    repeated = {name for name, n in alone.items() if n >= 2 and _is_name(name) and not _names_a_part(name)}
+    bold = bold or any(_BOLD_LINE.match(line) and _label_line(line)[0] in repeated for line in lines[body_start:])
+    return _KnownSpeakers(frozenset(inline | {name.lower() for name in repeated}), bold)
 
 
 _LABEL, _HEADING_LINE = "label", "heading"
 # Last words of headings, never of a speaker's label ("Budget Discussion", "Opening Remarks").
+# "Question" is not one: press conferences label a journalist so ("Question (CNN TÜRK)").
 _PART_WORDS = frozenset(
-    """discussion discussions comment comments remarks session agenda item items update updates report
-    reports summary introduction conclusion conclusions questions answers q&a break recess adjournment
-    statement statements presentation presentations overview minutes testimony transcript business
-    matters debate motion motions announcements proceedings part section chapter segment background
-    action actions decisions notes""".split()
+    """discussion discussions comment comments remark remarks session sessions agenda item items update
+    updates report reports summary summaries introduction conclusion conclusions questions answers q&a
+    break recess adjournment statement statements presentation presentations overview minutes testimony
+    transcript business matters debate debates motion motions announcement announcements proceedings part
+    section chapter segment background action actions decision decisions note notes""".split()
 )
 
 
-def _line_kind(lines: list[str], i: int, body_start: int, shapes: frozenset[str], named: set[str]) -> str | None:
+def _line_kind(lines: list[str], i: int, body_start: int, shapes: frozenset[str], known: _KnownSpeakers) -> str | None:
     """Whether line i is a label line above the speech, a heading, or neither (speech).
 
-    A Markdown heading ("## Budget") or a line wholly in bold, after a blank line, is a heading, unless it names
-    a known speaker (`named`: by labels on the line of the text, or by bold lines written
-    more than once) and speech follows it. A name alone above text is a label, unless its words name a part of the
-    record ("Public Comment") and no such speaker is known.
+    In this order:
+    - a Markdown heading ("## Budget") is a heading, unless it names a known speaker and
+      speech follows it;
+    - a line wholly in bold ("**Budget discussion**") is a heading, unless it names a known
+      speaker, ends in a colon, or is a name (not a part's) where the document writes its
+      labels in bold or above the text, and speech follows it;
+    - a name alone right above text ("Jane Doe") is a label, unless it names a part of the
+      record ("Public Comment") and no such speaker is known;
+    - a heading or bold line that reads as speech ("**We were wrong.**", "**(Applause)**")
+      is speech.
     """
     line = lines[i]
     name = _label_line(line)[0]
-    known = name.lower() in named
+    is_known = name.lower() in known.names
+    after_blank = i == body_start or is_blank(lines[i - 1])
+    under_label = not after_blank and _is_block_label(lines, i - 1, body_start, shapes)  # its speech, then
+    if _MARKDOWN_HEADING.match(line) and not _reads_as_speech(name) and not under_label:
+        return _LABEL if is_known and _speech_follows(lines, i, body_start, shapes) else _HEADING_LINE
+    if _BOLD_LINE.match(line) and after_blank and not _reads_as_speech(name):
+        colon = line.strip().strip("*_").endswith(":") or line.strip().endswith(":")  # "**Jane Doe:**"
+        # a name, where labels are bold or stand above the text: not "**Budget**" among "Name: text" lines
+        a_name = (known.bold or not shapes) and _is_name(name) and not _names_a_part(name)
+        labelled = is_known or colon or a_name
+        return _LABEL if labelled and _speech_follows(lines, i, body_start, shapes) else _HEADING_LINE
     if _is_block_label(lines, i, body_start, shapes):
-        return _HEADING_LINE if not known and _names_a_part(name) else _LABEL
-    if (_HEADING.match(line) or _BOLD_LINE.match(line)) and (i == body_start or is_blank(lines[i - 1])):
-        return _LABEL if known and _speech_follows(lines, i, body_start, shapes) else _HEADING_LINE
+        return _HEADING_LINE if not is_known and _names_a_part(name) and _bare_name(name) else _LABEL
     return None
+
+
+def _reads_as_speech(text: str) -> bool:
+    """A bold or heading line that is speech: a sentence, or a stage direction in brackets."""
+    text = text.strip()
+    return not text or text.endswith(_SENTENCE_END) or (text[0] in "([" and text[-1] in ")]")
+
+
+def _bare_name(name: str) -> bool:
+    """A name with no role or outlet beside it, and no title or role first: "Public Comment",
+    not "Edward Lawrence, Fox Business" nor "Minister for Business"."""
+    first = name.split()[0].strip(".,").lower() if name.split() else ""
+    return not any(c in name for c in ",()") and first not in TITLES and first not in _ROLE_WORDS
 
 
 def _names_a_part(name: str) -> bool:
@@ -492,12 +540,14 @@ def _time_above_speech(lines: list[str], i: int, body_start: int, shapes: frozen
 
 
 def _speech_follows(lines: list[str], i: int, body_start: int, shapes: frozenset[str]) -> bool:
-    """Whether the next line with text, past any blank ones, is speech rather than another label."""
+    """Whether the next line with text, past any blank ones, is speech rather than another
+    label, or a heading or bold line (which may be either)."""
     j = next((j for j in range(i + 1, len(lines)) if not is_blank(lines[j])), None)
     return (
         j is not None
         and not read_label(lines[j], shapes, _is_name)
         and not _is_block_label(lines, j, body_start, shapes)
+        and not (_MARKDOWN_HEADING.match(lines[j]) or _BOLD_LINE.match(lines[j]))
     )
 
 

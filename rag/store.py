@@ -37,6 +37,7 @@ import numpy as np
 from embeddings.base import Vectors
 from embeddings.faiss_index import EXACT_MAX_PASSAGES, FaissIndex, IndexSpec, choose_spec
 from rag.errors import IndexMismatchError, IndexNotFoundError
+from rag.labels import plain_label_line
 from rag.lexical import LexicalIndex
 from rag.records import Passage, Transcript
 from rag.text import spelled_acronyms, term, words
@@ -586,7 +587,7 @@ class IndexReader:
         )
         found: dict[tuple[str, int], tuple[str, int, str]] = {}  # per turn, the nearest line that starts with it
         for d, start, label, line, text in rows:
-            if (d, start) not in found and text.strip().startswith(label):
+            if (d, start) not in found and plain_label_line(text.lstrip("# ")).strip().startswith(label):
                 found[d, start] = (d, line, label)
         return list(found.values())
 

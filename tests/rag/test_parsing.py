@@ -217,6 +217,84 @@ def test_labels_in_markdown_lists_and_closed_captions():
     assert t.turns[0].lines == ("MR. PRESIDENT, I RISE TODAY.",)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # bold inside a speech: a stage direction, a sentence
+        (
+            "**Gov Lee:** Thank you.\n\n**(Applause)**\n\nWe will win.\n\n**Gov Lee:** Together.\n",
+            [("Gov Lee", 1, 5), ("Gov Lee", 7, 7)],
+        ),
+        ("Host: Welcome.\n\nGuest: Thanks.\n\n**We were wrong.**\n\nWe learned.\n", [("Host", 1, 1), ("Guest", 3, 7)]),
+        # list items inside a meeting's speech, a real Bob among them
+        (
+            "Alice: Action items:\n- Bob: send the report.\n* Note: the study is late.\nBob: I sent it.\n",
+            [("Alice", 1, 3), ("Bob", 4, 4)],
+        ),
+        (
+            "Mr. JONES. Thanks.\n- Section 1: definitions.\n- Section 2: funding.\nMs. LEE. Yes.\n",
+            [("Mr. JONES", 1, 3), ("Ms. LEE", 4, 4)],
+        ),
+        # ">>" quoting a message inside a meeting leaves its labels read
+        (
+            "Alice: He wrote:\n>> We can't ship.\n>> Tests fail.\n\nCarol: Then Monday.\n",
+            [("Alice", 1, 1), (UNKNOWN_SPEAKER, 2, 2), (UNKNOWN_SPEAKER, 3, 3), ("Carol", 5, 5)],
+        ),
+        ("Jane: Numbers.\n\n# of votes cast was 12.\n\nBob: Thanks.\n", [("Jane", 1, 3), ("Bob", 5, 5)]),
+    ],
+)
+def test_what_looks_like_a_heading_or_a_listed_label_inside_speech_stays_speech(text, expected):
+    assert table(parse_text(text, "x")) == expected
+
+
+def test_label_lines_with_a_role_or_outlet_are_labels_whatever_their_last_word():
+    text = "Briefing\n\nEdward Lawrence, Fox Business\nThank you.\n\nMinister for Business\nYes.\n"
+    assert table(parse_text(text, "x")) == [("Edward Lawrence", 4, 4), ("Minister for Business", 7, 7)]
+
+
+def test_headings_among_inline_labels_and_repeated_sub_headings():
+    council = "Mayor Brown: The budget.\nClerk Adams: Page four.\n\n**Budget**\nApproved 5-2.\n\n## Parks\nTabled.\n"
+    assert table(parse_text(council, "x")) == [
+        ("Mayor Brown", 1, 1),
+        ("Clerk Adams", 2, 2),
+        (UNKNOWN_SPEAKER, 4, 5),
+        (UNKNOWN_SPEAKER, 7, 8),
+    ]
+    minutes = (
+        "Minutes\n\n**Discussion**\n\nTight budget.\n\n**Decision**\n\nApproved.\n\n**Discussion**\n\nLonger hours.\n"
+    )
+    assert {turn.speaker for turn in parse_text(minutes, "x").turns} == {UNKNOWN_SPEAKER}
+
+
+def test_bold_labels_written_once_with_the_speech_below():
+    text = "# Town hall\n\n**Mayor Brown**\n\nGood evening.\n\n**Resident Jane Kim**\n\nParking.\n\n"
+    text += "**Mayor Brown**\n\nWe will study it.\n\n**Ann Lee:**\n\nThanks.\n"
+    assert table(parse_text(text, "x")) == [
+        ("Mayor Brown", 5, 5),
+        ("Resident Jane Kim", 9, 9),  # bold labels are this document's: a bold name is one
+        ("Mayor Brown", 13, 13),
+        ("Ann Lee", 17, 17),  # the colon says so
+    ]
+
+
+def test_closed_caption_variants():
+    caps = ">> GOOD EVENING.\n>> SENATOR SMITH: I RISE.\nTHE BILL IS SIMPLE: IT FUNDS ROADS.\n>> ON THE NEWSHOUR TONIGHT: VOTES.\n"
+    assert table(parse_text(caps, "x")) == [(UNKNOWN_SPEAKER, 1, 1), ("SENATOR SMITH", 2, 3), (UNKNOWN_SPEAKER, 4, 4)]
+    one_named = ">> GOOD EVENING.\n>> JUDY WOODRUFF: AND NOW THE NEWS.\n>>> TOP STORY.\n>>\nTHANK YOU.\n"
+    t = parse_text(one_named, "x")
+    assert table(t) == [
+        (UNKNOWN_SPEAKER, 1, 1),
+        ("JUDY WOODRUFF", 2, 2),
+        (UNKNOWN_SPEAKER, 3, 3),
+        (UNKNOWN_SPEAKER, 5, 5),
+    ]
+    assert t.turns[2].lines == ("TOP STORY.",)
+    timed = "[00:00:01] >> GOOD EVENING.\n[00:00:04] >> SENATOR SMITH: I YIELD.\n"
+    t = parse_text(timed, "x")
+    assert table(t) == [(UNKNOWN_SPEAKER, 1, 1), ("SENATOR SMITH", 2, 2)]
+    assert [turn.time_start for turn in t.turns] == [1.0, 4.0]
+
+
 def test_a_label_with_a_dash_before_its_time():
     text = "John Smith - 00:00\nThe roadmap first.\n\nMary Jones - 00:12\nA mobile app.\n"
     t = parse_text(text, "x")

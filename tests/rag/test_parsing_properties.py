@@ -44,6 +44,12 @@ LINE = st.one_of(
             "0:04",
             "0:04 look at why solar got cheap",
             "1:02 P.M. EDT",
+            "**(Applause)**",
+            "* Note: the study is late.",
+            ">>",
+            "[00:00:01] >> GOOD EVENING.",
+            ">> **Jane** said hi.",
+            "**:**",
         ]
     ),
     st.text(st.characters(blacklist_categories=["Cs"]), max_size=40),

@@ -394,6 +394,14 @@ def test_label_lines_find_each_labelled_turn_of_a_speaker(presser_pipeline, make
         ("meeting", 1, "Anna Berg (Radio X)"),
         ("meeting", 3, "Anna Berg (Radio X)"),
     ]
+    # and past what is written around a label: a list marker, a caption's ">>", bold, a time, "###"
+    marked = tmp_path / "marked.md"
+    marked.write_text(
+        "# Sync\n\n- **Alice:** Hi.\n- **Bob:** Yes.\n>> ALICE: No.\n[00:00:09] Bob: Then.\n\n### Alice\nFine.\n"
+    )
+    pipeline.ingest([marked])
+    assert pipeline.reader().label_lines("Alice", "marked") == [("marked", 3, "Alice"), ("marked", 8, "Alice")]
+    assert pipeline.reader().label_lines("Bob", "marked") == [("marked", 4, "Bob"), ("marked", 6, "Bob")]
 
 
 def test_windows_follow_their_passages_through_updates(presser_pipeline, presser: Path, tmp_path: Path, fake_embedder):
