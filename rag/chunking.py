@@ -1,9 +1,10 @@
 """Cut turns into passages: one per paragraph, long paragraphs split between sentences.
 
 A passage is never longer than the embedding model reads (its own tokenizer decides), so
-no passage is silently truncated. Passage text is an exact slice of the file's lines
-(joined by "\\n"), so any quote taken from it is verbatim. Paragraphs are runs of
-non-blank lines; a sentence may cross a line break in hard-wrapped transcripts.
+no passage is silently truncated. Passage text is an exact slice of the turn's lines
+(joined by "\\n"; a label, or a time written above or before a line, taken out), so any
+quote taken from it is verbatim. Paragraphs are runs of non-blank lines (a time alone on
+its line does not end one); a sentence may cross a line break in hard-wrapped transcripts.
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ CONTEXT_WORDS = 32
 # same speaker only; 2: from whoever spoke; 3: windows of consecutive passages embedded too
 # (rag/windows.py); 4: speaker labels in more shapes (rag/labels.py: timestamps, hearings,
 # "Q" questions), so a file in one of them gets its speakers; 5: labels after list markers
-# and closed captions' ">>", headings no one's speech, times written above or before lines
-# of speech ("0:04", YouTube's transcript) taken out of the text and kept as its times.
-TEXT_RULE = 5
-# Rules from this one on embed the same text for the same passages (4 and 5 changed only
+# and closed captions' ">>", headings no one's speech; 6: times written above or before
+# lines of speech ("0:04", YouTube's transcript) taken out of the text and kept as its
+# times, speech after a heading its speaker's before it.
+TEXT_RULE = 6
+# Rules from this one on embed the same text for the same passages (4 to 6 changed only
 # which passages a file makes): a document indexed under one of them whose file, read again,
 # makes the very same passages keeps its vectors instead of being embedded again.
 SAME_EMBEDDING_TEXT_SINCE = 3
@@ -121,7 +123,8 @@ def _times(turn: Turn, line_start: int, line_end: int) -> tuple[float | None, fl
     first, last = line_start - turn.line_start, line_end - turn.line_start
     before = [t for t in turn.line_times[: first + 1] if t is not None]
     after = [t for t in turn.line_times[last + 1 :] if t is not None]
-    return (before[-1] if before else turn.time_start), (after[0] if after else turn.time_end)
+    start, end = (before[-1] if before else turn.time_start), (after[0] if after else turn.time_end)
+    return start, end if end is None or start is None or end >= start else None  # times that go back
 
 
 def _paragraphs(turn: Turn) -> Iterator[tuple[int, list[str]]]:
@@ -134,7 +137,7 @@ def _paragraphs(turn: Turn) -> Iterator[tuple[int, list[str]]]:
             if run:
                 yield first, run
             run = []
-        elif run or not is_blank(line):
+        else:
             if not run:
                 first = turn.line_start + offset
             run.append(line)

@@ -34,12 +34,15 @@ from dataclasses import dataclass
 
 _TIME = r"(?:\d{1,2}:)?\d{1,2}:[0-5]\d(?:[.,]\d{1,3})?"
 # A clock time is no time into the recording: "1:02 P.M. EDT" leads no speech.
+# "00:00:01,000 --> 00:00:04,000", a subtitle cue's times pasted as text: the start is its time.
+_RANGE = rf"(?:\s*-->\s*{_TIME})?"
 _LEADING_TIME = re.compile(
-    rf"^\s*(?:\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?P<t>{_TIME})(?=\s)(?!\s*[AaPp]\.?\s?[Mm]\b))\s*(?:[-–—|]\s*)?"
+    rf"^\s*(?:\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?P<t>{_TIME}){_RANGE}(?=\s)(?!\s*[AaPp]\.?\s?[Mm]\b))"
+    r"\s*(?:[-–—|]\s*)?"
 )
 # Searched in a right-stripped label; no leading \s*, which would retry every space of a run.
 _TRAILING_TIME = re.compile(rf"(?:\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?<=\s)(?P<t>{_TIME}))$")
-_TIME_ALONE = re.compile(rf"\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?P<t>{_TIME})")
+_TIME_ALONE = re.compile(rf"\[(?P<b>{_TIME})\]|\((?P<p>{_TIME})\)|(?P<t>{_TIME}){_RANGE}")
 COLON_LABEL = re.compile(r"^\s*(?P<name>[^:\s][^:]{0,59}?):\s+(?P<text>\S.*)$")
 # "Speaker 1 (00:00:03): Hi": the colon form with a time inside the label
 _TIMED_COLON = re.compile(rf"^\s*(?P<name>[^:\s][^:]{{0,59}}?[\[(]{_TIME}[\])]):\s+(?P<text>\S.*)$")
@@ -196,7 +199,7 @@ def _read(shape: str, part: _Part, is_name: Callable[[str], bool]) -> Label | No
 def _is_caption_name(name: str) -> bool:
     """A name in captions, which are in capitals: three words at most, or a title first
     ("SENATOR SMITH", "JUDY WOODRUFF"); ">> ON THE NEWSHOUR TONIGHT: ..." is speech."""
-    words = name.split()
+    words = name.split(",")[0].split()  # "JOHN YANG, PBS NEWS"
     return len(words) <= 3 or words[0].rstrip(".").lower() in TITLES
 
 
@@ -213,13 +216,14 @@ def _is_hearing_label(match: re.Match[str]) -> bool:
 
 def label_shapes(lines: Sequence[str], is_name: Callable[[str], bool]) -> frozenset[str]:
     """The shapes at least two of `lines` are written in; a deposition's when a Q. and an A.
-    line are; captions' when two lines start with ">>", and then the colon form only where
-    two lines without ">>" use it (">> We can't ship." quoted in a meeting's "Alice: ..."
-    leaves Alice's label read); labels after list markers where they outnumber other labels
-    three to one and the list's other items."""
+    line are; captions' when two lines start with ">>" and they outnumber colon labels, and
+    then the colon form only where two lines without ">>" use it; labels after list markers
+    where they outnumber other labels three to one and the list's other items, and one of
+    them speaks twice."""
     seen: dict[str, int] = {}
     letters: set[str] = set()
     items = captions = 0  # lines after a list marker, after ">>"
+    listed_names: dict[str, int] = {}
     for line in lines:
         if not line.strip():
             continue
@@ -232,15 +236,20 @@ def label_shapes(lines: Sequence[str], is_name: Callable[[str], bool]) -> frozen
                 seen[key] = seen.get(key, 0) + 1
                 if shape == DEPOSITION:
                     letters.add(found.name)
+                if shape == LISTED:
+                    listed_names[found.name] = listed_names.get(found.name, 0) + 1
                 break
     in_captions = seen.pop("caption colon", 0)
-    used = {shape for shape, n in seen.items() if n >= 2}
-    if captions >= 2:
+    used = {shape for shape, n in seen.items() if n >= 2} - {CAPTION}
+    if captions >= 2 and captions > seen.get(COLON, 0):  # not ">> We can't ship." quoted among "Alice: ..." turns
         used.add(CAPTION)
     elif seen.get(COLON, 0) + in_captions >= 2:
         used.add(COLON)
     listed = seen.get(LISTED, 0)
-    if listed <= 3 * (sum(seen.values()) + in_captions - listed) or 2 * listed <= items:  # "* Note: ..." in speech
+    others = sum(seen.values()) + in_captions - listed
+    # "* Note: ..." items in a speech: a listed transcript has more of them than other labels
+    # and other items, and someone speaks twice ("* Schools: ... * Roads: ..." is a plan)
+    if listed <= 3 * others or 2 * listed <= items or max(listed_names.values(), default=0) < 2:
         used.discard(LISTED)
     return frozenset(used if letters == {"Q", "A"} else used - {DEPOSITION})
 

@@ -209,18 +209,28 @@ def parse_text(text: str, doc: str) -> Transcript:
     shapes = label_shapes(lines[body_start:], _is_name)  # rag/labels.py: "Name: text", "Mr. JONES. text", ...
     known = _known_speakers(lines, body_start, shapes)
 
-    timed = _leading_times(lines[body_start:])  # "0:04 look at why ...", YouTube's transcript with times
+    timed = _timed_lines(lines, body_start, shapes)  # "0:04" above a caption line, "0:04 look at why ..."
     turns: list[Turn] = []
     speaker, label, time = opening_speaker, "", None
     current: list[tuple[int, str]] = []  # (line number, text) of the open turn
     marks: dict[int, float] = {}  # line number -> the time written on it, inside a turn
+    pending: float | None = None  # a time written alone above the next label's line
+    resume: str | None = None  # the speaker a heading interrupted
+    waiting = False  # a label line was read above, and its speech has not begun
 
     def close() -> None:
         if current:
             text = tuple(t for _, t in current)
             times = tuple(marks.get(n) for n, _ in current) if any(n in marks for n, _ in current) else ()
-            start = time if time is not None else next((t for t in times if t is not None), None)
-            turns.append(Turn(speaker, label, current[0][0], current[-1][0], text, time_start=start, line_times=times))
+            turns.append(Turn(speaker, label, current[0][0], current[-1][0], text, time_start=time, line_times=times))
+
+    def opening_time() -> float | None:  # the time written at the turn's start, above its first words
+        for n, t in current:
+            if n in marks:
+                return marks[n]
+            if not is_blank(t):
+                return None
+        return None
 
     for i in range(body_start, len(lines)):
         line, number = lines[i], i + 1
@@ -231,25 +241,38 @@ def parse_text(text: str, doc: str) -> Transcript:
         found = read_label(line, shapes, _is_name) if shapes else None
         if found:
             close()
-            label, time = found.name.strip(), found.seconds
+            label, time = found.name.strip(), found.seconds if found.seconds is not None else pending
             beneath = found.alone and _speech_follows(lines, i, body_start, shapes)  # "Joe Biden: (01:15)"
             speaker = _resolve_label(label, aliases) if label else UNKNOWN_SPEAKER  # a caption's bare ">>"
             current = [] if beneath else [(number, found.text if found.text.strip() else line)]  # ">>" with no speech
+            pending, resume, waiting = None, None, beneath
         elif (kind := _line_kind(lines, i, body_start, shapes, known)) == _LABEL:
             close()
             label, time = _label_line(line)
-            speaker, current = _resolve_label(label, aliases), []
-        elif kind == _HEADING_LINE:
+            speaker, current, pending, resume, waiting = _resolve_label(label, aliases), [], None, None, True
+        elif kind == _HEADING_LINE:  # no one's; the speech after it goes on as before it
             close()
-            speaker, label, time, current = UNKNOWN_SPEAKER, "", None, [(number, line)]
-        elif (at := _time_above_speech(lines, i, body_start, shapes)) is not None:  # "0:04" above its caption
-            marks[number] = at
-            current.append((number, ""))
+            resume = resume or speaker
+            speaker, label, time, current, waiting = UNKNOWN_SPEAKER, "", None, [(number, line)], False
         else:
-            text, at = without_leading_time(line) if timed else (line, None)
-            if at is not None:
+            if resume:
+                close()
+                speaker, label, time, current, resume = resume, "", None, [], None
+            at, text = timed.get(i, (None, line))
+            if (
+                at is not None and not text and not waiting and _label_follows(lines, i, shapes)
+            ):  # "0:04" above "Alice:"
+                close()
+                current, pending = [], at
+                continue
+            if at is not None and (text or _time_above_speech(lines, i, body_start, shapes)):
                 marks[number] = at
+            else:
+                text = line
             current.append((number, text))
+            waiting = False
+            if time is None:
+                time = opening_time()
     close()
     return Transcript(doc, tuple(lines), title, date, tuple(_trim(t) for t in turns), aliases)
 
@@ -259,7 +282,8 @@ def _trim(turn: Turn) -> Turn:
     lines = list(turn.lines)
     while lines and is_blank(lines[-1]):
         lines.pop()
-    return replace(turn, line_end=turn.line_start + len(lines) - 1, lines=tuple(lines))
+    times = turn.line_times[: len(lines)] if any(t is not None for t in turn.line_times[: len(lines)]) else ()
+    return replace(turn, line_end=turn.line_start + len(lines) - 1, lines=tuple(lines), line_times=times)
 
 
 def _read_header(lines: list[str]) -> tuple[int, str, str, str]:
@@ -304,6 +328,7 @@ def _is_title(lines: list[str], i: int) -> bool:
     next_blank = i + 1 >= len(lines) or is_blank(lines[i + 1])
     return (
         next_blank
+        and only_time(line) is None  # "0:00" above a YouTube transcript's first words
         and len(line) <= 160
         and not line.endswith(_SENTENCE_END)
         and not COLON_LABEL.match(line)
@@ -477,8 +502,8 @@ def _line_kind(lines: list[str], i: int, body_start: int, shapes: frozenset[str]
     - a Markdown heading ("## Budget") is a heading, unless it names a known speaker and
       speech follows it;
     - a line wholly in bold ("**Budget discussion**") is a heading, unless it names a known
-      speaker, ends in a colon, or is a name (not a part's) where the document writes its
-      labels in bold or above the text, and speech follows it;
+      speaker, ends in a colon, or is a name (not a part's) that is a person's or where the
+      document writes its labels in bold, and speech follows it;
     - a name alone right above text ("Jane Doe") is a label, unless it names a part of the
       record ("Public Comment") and no such speaker is known;
     - a heading or bold line that reads as speech ("**We were wrong.**", "**(Applause)**")
@@ -492,9 +517,11 @@ def _line_kind(lines: list[str], i: int, body_start: int, shapes: frozenset[str]
     if _MARKDOWN_HEADING.match(line) and not _reads_as_speech(name) and not under_label:
         return _LABEL if is_known and _speech_follows(lines, i, body_start, shapes) else _HEADING_LINE
     if _BOLD_LINE.match(line) and after_blank and not _reads_as_speech(name):
-        colon = line.strip().strip("*_").endswith(":") or line.strip().endswith(":")  # "**Jane Doe:**"
-        # a name, where labels are bold or stand above the text: not "**Budget**" among "Name: text" lines
-        a_name = (known.bold or not shapes) and _is_name(name) and not _names_a_part(name)
+        colon = line.strip().strip("*_").endswith(":")  # "**Jane Doe:**", "**Jane Doe**:"
+        # a name: where labels are bold, or a person's ("**Mizuho Morioka (Asahi Shimbun)**");
+        # not "**Resilience**" in a speech, nor "**Budget**" among "Name: text" lines
+        person = _is_full_name(_person_name(name)) or any(c in name for c in ",(")
+        a_name = (known.bold or person) and _is_name(name) and not _names_a_part(name)
         labelled = is_known or colon or a_name
         return _LABEL if labelled and _speech_follows(lines, i, body_start, shapes) else _HEADING_LINE
     if _is_block_label(lines, i, body_start, shapes):
@@ -522,33 +549,53 @@ def _names_a_part(name: str) -> bool:
     return bool(words) and words[-1] in _PART_WORDS
 
 
-def _leading_times(lines: list[str]) -> bool:
-    """Whether lines of speech start with their time, "0:04 look at why ...": two lines and
-    half of those with text do (minutes that start a few lines with a clock time, "10:30
-    Meeting resumed", are not timed so)."""
-    timed = sum(1 for line in lines if without_leading_time(line)[1] is not None)
-    return timed >= 2 and timed * 2 >= sum(1 for line in lines if not is_blank(line))
+def _timed_lines(lines: list[str], body_start: int, shapes: frozenset[str]) -> dict[int, tuple[float, str]]:
+    """Line index -> (time, the text after it) for the lines of speech written with their time,
+    alone above them ("0:04", text "") or before them ("0:04 look at why ..."), where the
+    document is timed so: three times or more, labels' included, never going back, not all
+    on the five seconds (an agenda's "09:00 Welcome", "10:30 Coffee" are clock times)."""
+    found: dict[int, tuple[float, str]] = {}
+    times: list[float] = []
+    for i in range(body_start, len(lines)):
+        if is_blank(lines[i]):
+            continue
+        if shapes and (label := read_label(lines[i], shapes, _is_name)):
+            if label.seconds is not None:
+                times.append(label.seconds)
+            continue
+        at = only_time(lines[i])
+        text = ""
+        if at is None:
+            text, at = without_leading_time(lines[i])
+        if at is not None:
+            found[i] = (at, text)
+            times.append(at)
+    if len(times) < 3 or any(b < a for a, b in zip(times, times[1:], strict=False)) or all(t % 5 == 0 for t in times):
+        return {}
+    return found
 
 
-def _time_above_speech(lines: list[str], i: int, body_start: int, shapes: frozenset[str]) -> float | None:
-    """The time written alone on line i ("0:04", "[00:01:15]") when speech follows it, else None."""
-    at = only_time(lines[i])
-    if at is None or not _speech_follows(lines, i, body_start, shapes):
-        return None
-    j = next(j for j in range(i + 1, len(lines)) if not is_blank(lines[j]))
-    return at if only_time(lines[j]) is None else None
+def _time_above_speech(lines: list[str], i: int, body_start: int, shapes: frozenset[str]) -> bool:
+    """Whether speech follows a time written alone on line i: not a label, nor another time."""
+    j = next((j for j in range(i + 1, len(lines)) if not is_blank(lines[j])), None)
+    return j is not None and only_time(lines[j]) is None and _speech_follows(lines, i, body_start, shapes)
+
+
+def _label_follows(lines: list[str], i: int, shapes: frozenset[str]) -> bool:
+    """Whether the next line with text is a label with its speech on its line ("Alice: hi")."""
+    j = next((j for j in range(i + 1, len(lines)) if not is_blank(lines[j])), None)
+    found = read_label(lines[j], shapes, _is_name) if j is not None and shapes else None
+    return found is not None and not found.alone
 
 
 def _speech_follows(lines: list[str], i: int, body_start: int, shapes: frozenset[str]) -> bool:
     """Whether the next line with text, past any blank ones, is speech rather than another
-    label, or a heading or bold line (which may be either)."""
+    label, or a heading or bold line that may be one ("**What surprised you?**" is speech)."""
     j = next((j for j in range(i + 1, len(lines)) if not is_blank(lines[j])), None)
-    return (
-        j is not None
-        and not read_label(lines[j], shapes, _is_name)
-        and not _is_block_label(lines, j, body_start, shapes)
-        and not (_MARKDOWN_HEADING.match(lines[j]) or _BOLD_LINE.match(lines[j]))
-    )
+    if j is None or read_label(lines[j], shapes, _is_name) or _is_block_label(lines, j, body_start, shapes):
+        return False
+    may_label = _MARKDOWN_HEADING.match(lines[j]) or _BOLD_LINE.match(lines[j])
+    return not may_label or _reads_as_speech(_label_line(lines[j])[0])
 
 
 def _resolve_label(label: str, aliases: dict[str, str]) -> str:

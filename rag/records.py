@@ -18,7 +18,7 @@ class Turn:
     label: str  # the label as written ("Sabine Siebold (Reuters)"), "" when none
     line_start: int  # 1-based physical line, inclusive
     line_end: int  # inclusive
-    lines: tuple[str, ...]  # the turn's physical lines, label prefix (and subtitle markup) removed
+    lines: tuple[str, ...]  # the turn's physical lines, label prefix (and subtitle markup, a time) removed
     time_start: float | None = None  # seconds into the recording, where the source has them
     time_end: float | None = None
     # Where times are written inside the turn ("0:04" above a caption line, "0:04 text"):
@@ -50,7 +50,7 @@ class Passage:
     line_start: int  # 1-based physical line, inclusive
     line_end: int  # inclusive
     text: str
-    time_start: float | None = None  # seconds, for subtitles and speech-recognition output
+    time_start: float | None = None  # seconds, where the source has times (subtitles, ASR, timed labels)
     time_end: float | None = None
 
     @property

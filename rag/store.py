@@ -82,6 +82,8 @@ _INSERT_PASSAGE = "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 # is _CLOSERS.
 _ASKS = "p.line_end = q.line_end AND a.speaker != q.speaker AND rtrim(p.text, ?) LIKE '%?'"
 _CLOSERS = " \n\t\"')]\u201d\u2019"
+# Lines above a turn searched for its label line (label_lines): itself, and up to two blank lines.
+_LABEL_REACH = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -577,11 +579,12 @@ class IndexReader:
 
     def label_lines(self, speaker: str, doc: str | None = None) -> list[tuple[str, int, str]]:
         """(doc, line, label) for each labelled turn of `speaker` (in `doc`), in transcript
-        order: the line holding the label, on its own just above the turn or leading it."""
+        order: the line holding the label, leading the turn or on its own above it (blank
+        lines between, "**Mizuho Morioka (Asahi Shimbun)**" with a blank line beneath)."""
         where, params = ("AND t.doc = ? ", [speaker, doc]) if doc is not None else ("", [speaker])
         rows = self._query(
             "SELECT t.doc, t.line_start, t.label, l.line, l.text FROM turns t JOIN lines l "
-            "ON l.doc = t.doc AND l.line BETWEEN t.line_start - 1 AND t.line_start "
+            f"ON l.doc = t.doc AND l.line BETWEEN t.line_start - {_LABEL_REACH} AND t.line_start "
             f"WHERE t.speaker = ? AND t.label != '' {where}ORDER BY t.doc, t.line_start, l.line DESC",
             params,
         )

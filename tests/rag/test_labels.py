@@ -76,6 +76,7 @@ def test_split_time(label, expected):
         ("- **Alice:** We shipped it.", Label("Alice", "We shipped it.", None)),  # a Markdown list
         ("* Bob: Latency went up.", Label("Bob", "Latency went up.", None)),
         (">> SENATOR SMITH: I yield.", Label("SENATOR SMITH", "I yield.", None)),  # closed captions
+        (">> JOHN YANG, PBS NEWS: Good evening.", Label("JOHN YANG, PBS NEWS", "Good evening.", None)),
         (">>THANK YOU, MR. PRESIDENT.", Label("", "THANK YOU, MR. PRESIDENT.", None)),  # a new speaker, unnamed
     ],
 )

@@ -235,10 +235,19 @@ def test_labels_in_markdown_lists_and_closed_captions():
             "Mr. JONES. Thanks.\n- Section 1: definitions.\n- Section 2: funding.\nMs. LEE. Yes.\n",
             [("Mr. JONES", 1, 3), ("Ms. LEE", 4, 4)],
         ),
-        # ">>" quoting a message inside a meeting leaves its labels read
+        # ">>" quoting a message inside a meeting: no captions, where colon labels are as many
         (
             "Alice: He wrote:\n>> We can't ship.\n>> Tests fail.\n\nCarol: Then Monday.\n",
-            [("Alice", 1, 1), (UNKNOWN_SPEAKER, 2, 2), (UNKNOWN_SPEAKER, 3, 3), ("Carol", 5, 5)],
+            [("Alice", 1, 3), ("Carol", 5, 5)],
+        ),
+        # a plan's points in a speech, no one named twice; a bold topic in a speech
+        (
+            "# Remarks by Governor Lee\n\nThree parts:\n\n* Schools: reading.\n* Roads: bridges.\n* Taxes: none.\n\nThanks.\n",
+            [("Lee", 3, 9)],
+        ),
+        (
+            "# Address by Dr. Ana Ruiz\n\nThank you.\n\n**Resilience**\n\nI failed.\n",
+            [("Dr Ana Ruiz", 3, 3), (UNKNOWN_SPEAKER, 5, 5), ("Dr Ana Ruiz", 7, 7)],
         ),
         ("Jane: Numbers.\n\n# of votes cast was 12.\n\nBob: Thanks.\n", [("Jane", 1, 3), ("Bob", 5, 5)]),
     ],
@@ -257,8 +266,10 @@ def test_headings_among_inline_labels_and_repeated_sub_headings():
     assert table(parse_text(council, "x")) == [
         ("Mayor Brown", 1, 1),
         ("Clerk Adams", 2, 2),
-        (UNKNOWN_SPEAKER, 4, 5),
-        (UNKNOWN_SPEAKER, 7, 8),
+        (UNKNOWN_SPEAKER, 4, 4),
+        ("Clerk Adams", 5, 5),
+        (UNKNOWN_SPEAKER, 7, 7),
+        ("Clerk Adams", 8, 8),
     ]
     minutes = (
         "Minutes\n\n**Discussion**\n\nTight budget.\n\n**Decision**\n\nApproved.\n\n**Discussion**\n\nLonger hours.\n"
@@ -295,6 +306,41 @@ def test_closed_caption_variants():
     assert [turn.time_start for turn in t.turns] == [1.0, 4.0]
 
 
+def test_clock_times_and_wrapped_times_are_speech():
+    # a time alone among labelled turns, a short agenda, a wrapped line starting with the hour
+    for text, kept in (
+        ("Chair Davis: Coffee now.\n10:45\nThe meeting resumed.\nChair Davis: Welcome back.\n", "10:45"),
+        ("Agenda\n\n09:00 Welcome.\n10:30 Coffee break.\n11:15 Panel.\n12:00 Lunch.\n", "10:30 Coffee break."),
+        (
+            "[00:00:01] ALICE: When?\n[00:00:04] BOB: Friday at\n2:30 in the afternoon.\n[00:00:09] ALICE: Thanks.\n",
+            "2:30 in the afternoon.",
+        ),
+    ):
+        t = parse_text(text, "x")
+        assert all(not turn.line_times for turn in t.turns)
+        assert any(line == kept for turn in t.turns for line in turn.lines)
+
+
+def test_times_above_labels_and_a_turn_timed_only_from_its_start():
+    t = parse_text("0:00\nAlice: welcome back\n0:04\nBob: thanks\n0:09\nAlice: batteries\n", "yt")
+    assert [(turn.speaker, turn.line_start, turn.time_start) for turn in t.turns] == [
+        ("Alice", 2, 0.0),
+        ("Bob", 4, 4.0),
+        ("Alice", 6, 9.0),
+    ]
+    assert all("0:0" not in line for turn in t.turns for line in turn.lines)
+    # a time further down a turn does not time its start
+    t = parse_text("Host: Welcome.\nToday we look at it.\n0:07\nit is cheap\n0:12\nvery cheap\n0:20\nthe end\n", "x")
+    assert t.turns[0].time_start is None and t.turns[0].line_times[2] == 7.0
+    # "0:00" above the first words is no title; a subtitle cue's times pasted as text time their lines
+    t = parse_text("0:00\n\nwelcome\n\n0:04\n\nbatteries\n\n0:09\n\nmore\n", "yt")
+    assert t.title == "" and t.turns[0].time_start == 0.0
+    srt = "00:00:01,000 --> 00:00:04,000\nHello.\n\n00:00:04,500 --> 00:00:07,000\nBudget.\n\n00:00:08,000 --> 00:00:09,000\nBye.\n"
+    t = parse_text(srt, "x")
+    assert t.turns[0].lines == ("", "Hello.", "", "", "Budget.", "", "", "Bye.")
+    assert [x for x in t.turns[0].line_times if x is not None] == [1.0, 4.5, 8.0]
+
+
 def test_a_label_with_a_dash_before_its_time():
     text = "John Smith - 00:00\nThe roadmap first.\n\nMary Jones - 00:12\nA mobile app.\n"
     t = parse_text(text, "x")
@@ -315,8 +361,11 @@ def test_headings_are_no_ones_speech_and_name_no_speaker():
         ("John Roe", 5, 5),  # and not the end of his
         (UNKNOWN_SPEAKER, 7, 7),
         ("Jane Doe", 9, 9),
-        (UNKNOWN_SPEAKER, 11, 12),  # a part of the record, not a speaker called "Public Comment"
+        (UNKNOWN_SPEAKER, 11, 11),  # a part of the record, not a speaker called "Public Comment"
+        ("Jane Doe", 12, 12),  # unlabelled speech after a heading goes on as before it
     ]
+    keynote = "# Keynote by Dr. Ana Ruiz\n\nGood morning.\n\n## Resilience\n\nI failed my first exam.\n"
+    assert table(parse_text(keynote, "x")) == [("Dr Ana Ruiz", 3, 3), (UNKNOWN_SPEAKER, 5, 5), ("Dr Ana Ruiz", 7, 7)]
 
 
 def test_a_bold_name_written_above_each_turn_is_a_label():

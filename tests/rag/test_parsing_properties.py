@@ -50,6 +50,9 @@ LINE = st.one_of(
             "[00:00:01] >> GOOD EVENING.",
             ">> **Jane** said hi.",
             "**:**",
+            "0:09",
+            "00:00:01,000 --> 00:00:04,000",
+            "**What surprised you?**",
         ]
     ),
     st.text(st.characters(blacklist_categories=["Cs"]), max_size=40),
@@ -68,6 +71,7 @@ def test_every_non_blank_line_is_header_label_or_in_exactly_one_turn(pairs):
     for index, turn in enumerate(transcript.turns):
         assert 1 <= turn.line_start <= turn.line_end <= len(lines)
         assert len(turn.lines) == turn.line_end - turn.line_start + 1
+        assert not turn.line_times or len(turn.line_times) == len(turn.lines)
         for offset, turn_line in enumerate(turn.lines):
             number = turn.line_start + offset
             assert number not in owner, "a line belongs to two turns"

@@ -402,6 +402,13 @@ def test_label_lines_find_each_labelled_turn_of_a_speaker(presser_pipeline, make
     pipeline.ingest([marked])
     assert pipeline.reader().label_lines("Alice", "marked") == [("marked", 3, "Alice"), ("marked", 8, "Alice")]
     assert pipeline.reader().label_lines("Bob", "marked") == [("marked", 4, "Bob"), ("marked", 6, "Bob")]
+    # a label line with a blank line beneath it
+    spaced = tmp_path / "spaced.md"
+    spaced.write_text("# Presser\n\n**Mark Rutte**\n\nGood morning.\n\n**Mizuho Morioka (Asahi Shimbun)**\n\nJapan?\n")
+    pipeline.ingest([spaced])
+    assert pipeline.reader().label_lines("Mizuho Morioka (Asahi Shimbun)", "spaced") == [
+        ("spaced", 7, "Mizuho Morioka (Asahi Shimbun)")
+    ]
 
 
 def test_windows_follow_their_passages_through_updates(presser_pipeline, presser: Path, tmp_path: Path, fake_embedder):
