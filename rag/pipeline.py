@@ -232,6 +232,7 @@ class Pipeline:
             reason = decline_reason(read_answer(signals, question, answer), self.settings.abstention)
             if reason:
                 answer = abstain(reason)
+        answer = self._timed(answer)
         hits = shown
         if introduced is not None:  # the line it cites is shown first, held by a hit or not
             hits = self._cited_first(hits, introduced)
@@ -240,6 +241,20 @@ class Pipeline:
         done = time.perf_counter()
         timings |= {"answer": (done - retrieved) * 1000, "total": (done - started) * 1000}
         yield AskStep(answer.text, AskResult(question, answer, tuple(hits), timings))
+
+    def _timed(self, answer: Answer) -> Answer:
+        """Each citation timed by its own lines, where times are written inside the turn
+        ("0:04" above each caption line of a YouTube transcript), not by its whole passage's."""
+        reader = self.reader()
+        cited = []
+        for c in answer.citations:
+            start, end = reader.times_around(c.doc, c.line_start, c.line_end)
+            cited.append(
+                replace(
+                    c, time_start=c.time_start if start is None else start, time_end=c.time_end if end is None else end
+                )
+            )
+        return replace(answer, citations=tuple(cited)) if cited else answer
 
     def _with_everyone(self, query: str, k: int | None, doc: str | None, own: Sequence[Hit]) -> list[Hit]:
         """The hits to show for a question naming a speaker: the best NAMED_SPEAKER_LEAD of

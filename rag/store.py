@@ -48,6 +48,8 @@ logger = logging.getLogger(__name__)
 # without them opens and answers as with the windows step off, and a build before them
 # reads an index with them (it ignores the extra file and table). A build before them
 # that ingests into such an index drops its windows: `rag ingest --rebuild` brings them back.
+# The line_times table (times written inside turns, rag/parsing.py) is the same kind of
+# addition: without it citations are timed by their passage, as before it.
 FORMAT = 2
 MANIFEST = "manifest.json"
 _LOCK = ".ingest.lock"
@@ -66,6 +68,7 @@ CREATE TABLE turns (doc TEXT, turn INTEGER, speaker TEXT, label TEXT, line_start
 CREATE TABLE passages (row INTEGER PRIMARY KEY, passage_id TEXT UNIQUE, doc TEXT, speaker TEXT,
                        line_start INTEGER, line_end INTEGER, text TEXT, time_start REAL, time_end REAL);
 CREATE TABLE windows (window INTEGER PRIMARY KEY, doc TEXT, first_row INTEGER, last_row INTEGER);
+CREATE TABLE line_times (doc TEXT, line INTEGER, time REAL, PRIMARY KEY (doc, line));
 CREATE INDEX passages_doc ON passages (doc);
 CREATE INDEX windows_doc ON windows (doc);
 CREATE INDEX passages_speaker ON passages (speaker);
@@ -269,6 +272,8 @@ def _copy_kept(
     docs = list(kept)
     for table in ("documents", "lines", "turns"):
         db.execute(f"INSERT INTO {table} SELECT * FROM old.{table} WHERE doc IN ({marks})", docs)
+    if db.execute("SELECT 1 FROM old.sqlite_master WHERE name = 'line_times'").fetchone():  # not before them
+        db.execute(f"INSERT INTO line_times SELECT * FROM old.line_times WHERE doc IN ({marks})", docs)
     carried = db.execute(
         f"SELECT row, {_PASSAGE_COLUMNS} FROM old.passages WHERE doc IN ({marks}) ORDER BY row",
         docs,
@@ -363,6 +368,10 @@ def _insert_document(db: sqlite3.Connection, update: DocumentUpdate, first_row: 
     db.executemany(
         "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?)",
         [(t.doc, i, u.speaker, u.label, u.line_start, u.line_end) for i, u in enumerate(t.turns)],
+    )
+    db.executemany(
+        "INSERT INTO line_times VALUES (?, ?, ?)",
+        [(t.doc, u.line_start + i, at) for u in t.turns for i, at in enumerate(u.line_times) if at is not None],
     )
     db.executemany(
         _INSERT_PASSAGE,
@@ -549,6 +558,27 @@ class IndexReader:
     def speakers(self, doc: str | None = None) -> list[str]:
         """Speakers of every turn (of `doc`), sorted; asked once a question, so kept."""
         return list(self._speakers.get(doc, ()))
+
+    def times_around(self, doc: str, line_start: int, line_end: int) -> tuple[float | None, float | None]:
+        """When lines line_start..line_end were said, from the times written inside their turn
+        ("0:04" above a caption line): the last at or above the first line, the next below the
+        last; None for either where the turn has none there (or the index was written before
+        such times were kept)."""
+        if not self._has_line_times:
+            return None, None
+        marks = self._query(
+            "SELECT m.line, m.time FROM turns t JOIN line_times m ON m.doc = t.doc "
+            "AND m.line BETWEEN t.line_start AND t.line_end "
+            "WHERE t.doc = ? AND t.line_start <= ? AND t.line_end >= ? ORDER BY m.line",
+            [doc, line_start, line_start],
+        )
+        above = [at for line, at in marks if line <= line_start]
+        below = [at for line, at in marks if line > line_end]
+        return (above[-1] if above else None), (below[0] if below else None)
+
+    @cached_property
+    def _has_line_times(self) -> bool:
+        return bool(self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'line_times'"))
 
     @cached_property
     def _turns_indexed(self) -> bool:

@@ -1,3 +1,4 @@
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -195,6 +196,37 @@ def test_subtitles_are_cited_by_line_and_timestamp(make_pipeline, tmp_path: Path
     out = result.to_json()
     assert out["citations"][0]["time_start"] == 1.0 and out["passages"][0]["time_end"] is not None
     assert_quotes_verbatim(pipeline, result)
+
+
+YOUTUBE = (
+    "How solar got cheap\n\n0:00\nwelcome back to energy explained\n0:04\nwe look at solar panels today\n"
+    "0:09\nthe price of a panel fell by ninety percent\n0:13\nbecause factories scaled up\n0:18\nsee you next week\n"
+)
+
+
+def test_a_citation_is_timed_by_its_own_lines_where_times_are_written_inside_the_turn(make_pipeline, tmp_path: Path):
+    path = tmp_path / "yt.txt"
+    path.write_text(YOUTUBE, encoding="utf-8")
+    pipeline = make_pipeline(max_quotes=1)
+    pipeline.ingest([path])
+    result = pipeline.ask("How much did the price of a panel fall?")
+    cited = result.answer.citations[0]
+    assert "0:" not in cited.quote
+    # the caption line said from 0:09 to 0:13, within a passage that runs from 0:00
+    assert (cited.line_start, cited.time_start, cited.time_end) == (8, 9.0, 13.0)
+    assert result.hits[0].passage.time_start == 0.0
+    # an index written before such times were kept cites the passage's times
+    generation = pipeline.reader().manifest["files"]["passages"]
+    with sqlite3.connect(pipeline.index_dir / generation) as db:
+        db.execute("DROP TABLE line_times")
+    reopened = make_pipeline(max_quotes=1)
+    assert reopened.ask("How much did the price of a panel fall?").answer.citations[0].time_start == 0.0
+    # the times come along when the document is kept by an ingest of another
+    other = tmp_path / "other.txt"
+    other.write_text("Jane: The budget grew.\nBob: It did.\n", encoding="utf-8")
+    pipeline.ingest([path], rebuild=True)
+    pipeline.ingest([other])
+    assert pipeline.reader().times_around("yt", 8, 8) == (9.0, 13.0)
 
 
 def test_steps_switched_off_change_only_their_own_part(presser_pipeline, make_pipeline, fake_embedder):
