@@ -21,7 +21,7 @@ from typing import Protocol, runtime_checkable
 from embeddings.base import Embedder, Vectors
 from rag.answer_types import asks_time, states_time
 from rag.records import Answer, Citation, Hit, Passage
-from rag.sentences import sentence_spans
+from rag.sentences import quotable_spans
 from rag.text import content_terms, says_little, stemmed_terms
 
 NOT_ANSWERED = "The transcripts don't answer this question"
@@ -134,7 +134,7 @@ class ExtractiveAnswerer:
         return Answer(compose(citations), tuple(citations), False)
 
     def _choose(self, question: str, hits: Sequence[Hit]) -> list[_Candidate]:
-        split = sentence_spans if self.sentences else lambda text: [(0, len(text))]
+        split = quotable_spans if self.sentences else lambda text: [(0, len(text))]
         # every passage of each hit's exchange, scored with the hit: the answer may be the
         # reply after the question that matched, each quote cited with its own speaker
         units = [(i, p) for i, h in enumerate(hits) for p in h.passages]

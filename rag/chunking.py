@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from rag.lines import is_blank
 from rag.records import Passage, Transcript, Turn
-from rag.sentences import sentence_spans
+from rag.sentences import quotable_spans, sentence_spans
 from rag.text import join_spelled
 
 CountTokens = Callable[[Sequence[str]], list[int]]
@@ -30,9 +30,10 @@ CONTEXT_WORDS = 32
 # "Q" questions), so a file in one of them gets its speakers; 5: labels after list markers
 # and closed captions' ">>", headings no one's speech; 6: times written above or before
 # lines of speech ("0:04", YouTube's transcript) taken out of the text and kept as its
-# times, speech after a heading its speaker's before it.
-TEXT_RULE = 6
-# Rules from this one on embed the same text for the same passages (4 to 6 changed only
+# times, speech after a heading its speaker's before it; 7: a long sentence over several
+# lines is cut at its line breaks (rag/sentences.py quotable_spans), captions at theirs.
+TEXT_RULE = 7
+# Rules from this one on embed the same text for the same passages (4 to 7 changed only
 # which passages a file makes): a document indexed under one of them whose file, read again,
 # makes the very same passages keeps its vectors instead of being embedded again.
 SAME_EMBEDDING_TEXT_SINCE = 3
@@ -169,7 +170,7 @@ def _fit(text: str, count_tokens: CountTokens, max_tokens: int, speaker: str) ->
     if count_tokens([embedding_text(speaker, text[slice(*whole)])])[0] <= max_tokens:
         return [whole]
     units: list[tuple[int, int]] = []
-    spans = sentence_spans(text)
+    spans = quotable_spans(text)
     counts = count_tokens([embedding_text(speaker, text[s:e]) for s, e in spans])
     for span, n_tokens in zip(spans, counts, strict=True):
         units.extend([span] if n_tokens <= max_tokens else _split_words(text, span, count_tokens, max_tokens, speaker))

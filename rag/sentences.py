@@ -24,3 +24,34 @@ def sentence_spans(text: str, language: str = "en") -> list[tuple[int, int]]:
         if end > start:
             spans.append((start, end))
     return spans
+
+
+# A "sentence" that runs over several lines is cut at its line breaks when it ends with no
+# punctuation or is longer than this: caption lines without punctuation ("0:04 look at why
+# solar got cheap") make one sentence of a whole video. Hard-wrapped prose keeps its
+# sentences: they end with a full stop and seldom run this long.
+MAX_SENTENCE_CHARS = 400
+_ENDS = (".", "?", "!", "…", '"', "”", "’", "'", ")", "]")
+
+
+def quotable_spans(text: str, language: str = "en") -> list[tuple[int, int]]:
+    """Sentence spans, one that runs over several lines cut at its line breaks where it ends
+    unpunctuated or runs long: the units a passage is cut into and a quote is chosen from.
+
+    Example: quotable_spans("Hi there. Bye.") == [(0, 9), (10, 14)]
+    """
+    spans = []
+    for start, end in sentence_spans(text, language):
+        unpunctuated = not text[start:end].endswith(_ENDS)
+        if "\n" not in text[start:end] or (end - start <= MAX_SENTENCE_CHARS and not unpunctuated):
+            spans.append((start, end))
+            continue
+        line_start = start
+        for i in range(start, end + 1):
+            if i == end or text[i] == "\n":
+                piece = text[line_start:i]
+                if piece.strip():
+                    left = line_start + len(piece) - len(piece.lstrip())
+                    spans.append((left, line_start + len(piece.rstrip())))
+                line_start = i + 1
+    return spans

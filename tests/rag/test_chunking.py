@@ -66,6 +66,18 @@ def test_a_time_written_above_each_caption_line_keeps_the_paragraph_and_times_it
     assert [(p.line_start, p.line_end, p.time_start, p.time_end) for p in whole] == [(4, 8, 0.0, None)]
 
 
+def test_captions_timed_before_each_line_are_cut_between_lines_not_inside_them():
+    text = "Solar\n\n" + "".join(
+        f"0:{i:02d} caption line {i} about solar panels and their price\n" for i in range(7, 47, 4)
+    )
+    passages = chunk_transcript(parse_text(text, "yt"), count, max_tokens=24)
+    assert len(passages) > 1
+    lines = text.splitlines()
+    for p in passages:  # whole caption lines, each passage timed from its first
+        assert p.text == "\n".join(line.split(" ", 1)[1] for line in lines[p.line_start - 1 : p.line_end])
+        assert p.time_start == int(lines[p.line_start - 1].split(" ")[0].split(":")[1])
+
+
 @pytest.mark.slow
 def test_no_sample_passage_is_truncated_by_the_real_model(real_embedder):
     transcript = read_transcript(SAMPLE)
