@@ -31,9 +31,10 @@ CONTEXT_WORDS = 32
 # and closed captions' ">>", headings no one's speech; 6: times written above or before
 # lines of speech ("0:04", YouTube's transcript) taken out of the text and kept as its
 # times, speech after a heading its speaker's before it; 7: a long sentence over several
-# lines is cut at its line breaks (rag/sentences.py quotable_spans), captions at theirs.
-TEXT_RULE = 7
-# Rules from this one on embed the same text for the same passages (4 to 7 changed only
+# lines is cut at its line breaks (rag/sentences.py quotable_spans), captions at theirs;
+# 8: a timed turn ends when the next starts.
+TEXT_RULE = 8
+# Rules from this one on embed the same text for the same passages (4 to 8 changed only
 # which passages a file makes): a document indexed under one of them whose file, read again,
 # makes the very same passages keeps its vectors instead of being embedded again.
 SAME_EMBEDDING_TEXT_SINCE = 3

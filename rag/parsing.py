@@ -274,7 +274,19 @@ def parse_text(text: str, doc: str) -> Transcript:
             if time is None:
                 time = opening_time()
     close()
-    return Transcript(doc, tuple(lines), title, date, tuple(_trim(t) for t in turns), aliases)
+    return Transcript(doc, tuple(lines), title, date, _ended(tuple(_trim(t) for t in turns)), aliases)
+
+
+def _ended(turns: tuple[Turn, ...]) -> tuple[Turn, ...]:
+    """Each timed turn ends when the next one starts ("[00:00:14] BOB: ..." then "[00:00:20]
+    ALICE: ..."), so a citation of its last lines reads 00:00:14–00:00:20; times that go
+    back end nothing."""
+    ended = list(turns)
+    for i, (turn, after) in enumerate(zip(turns, turns[1:], strict=False)):
+        start, next_start = turn.time_start, after.time_start
+        if start is not None and turn.time_end is None and next_start is not None and next_start >= start:
+            ended[i] = replace(turn, time_end=next_start)
+    return tuple(ended)
 
 
 def _trim(turn: Turn) -> Turn:

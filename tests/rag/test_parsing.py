@@ -341,6 +341,13 @@ def test_times_above_labels_and_a_turn_timed_only_from_its_start():
     assert [x for x in t.turns[0].line_times if x is not None] == [1.0, 4.5, 8.0]
 
 
+def test_a_timed_turn_ends_when_the_next_starts():
+    t = parse_text("[00:00:01] ALICE: Hi.\n[00:00:14] BOB: Venue costs rose.\n[00:00:20] ALICE: Why?\n", "x")
+    assert [(turn.time_start, turn.time_end) for turn in t.turns] == [(1.0, 14.0), (14.0, 20.0), (20.0, None)]
+    t = parse_text("[00:00:09] ALICE: Hi.\n[00:00:04] BOB: Back in time.\nCAROL: No time.\n", "x")
+    assert [turn.time_end for turn in t.turns] == [None, None, None]
+
+
 def test_a_label_with_a_dash_before_its_time():
     text = "John Smith - 00:00\nThe roadmap first.\n\nMary Jones - 00:12\nA mobile app.\n"
     t = parse_text(text, "x")
