@@ -249,11 +249,11 @@ class Pipeline:
         cited = []
         for c in answer.citations:
             start, end = reader.times_around(c.doc, c.line_start, c.line_end)
-            cited.append(
-                replace(
-                    c, time_start=c.time_start if start is None else start, time_end=c.time_end if end is None else end
-                )
-            )
+            start = c.time_start if start is None else start
+            if start is None:  # said before any time written in its turn (a label's line): no time, not half of one
+                cited.append(c)
+                continue
+            cited.append(replace(c, time_start=start, time_end=c.time_end if end is None else end))
         return replace(answer, citations=tuple(cited)) if cited else answer
 
     def _with_everyone(self, query: str, k: int | None, doc: str | None, own: Sequence[Hit]) -> list[Hit]:

@@ -7,7 +7,7 @@ from rag.answering import NOT_ANSWERED
 from rag.errors import RagError
 from rag.followups import standalone_query
 from rag.pipeline import Pipeline, lead_with
-from rag.records import Hit, Passage
+from rag.records import Answer, Citation, Hit, Passage
 from rag.settings import Settings
 from tests.fakes import ScriptedAnswerer
 
@@ -227,6 +227,13 @@ def test_a_citation_is_timed_by_its_own_lines_where_times_are_written_inside_the
     pipeline.ingest([path], rebuild=True)
     pipeline.ingest([other])
     assert pipeline.reader().times_around("yt", 8, 8) == (9.0, 13.0)
+    # a line said before any time written in its turn keeps no time, rather than an end alone
+    late = tmp_path / "late.txt"
+    late.write_text("Host: Welcome.\nToday we look at it.\n0:07\nit is cheap\n0:12\nvery cheap\n0:20\nthe end\n")
+    pipeline.ingest([late])
+    untimed = Citation("late", 1, 1, "Host", "Welcome.", None, None)
+    assert pipeline.reader().times_around("late", 1, 1) == (None, 7.0)
+    assert pipeline._timed(Answer("Host: Welcome.", (untimed,), False)).citations == (untimed,)
 
 
 def test_steps_switched_off_change_only_their_own_part(presser_pipeline, make_pipeline, fake_embedder):
