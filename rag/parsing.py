@@ -13,9 +13,10 @@ earlier or in the header ("THE PRESIDENT" too), a title and a surname ("MS. JEAN
 to the one person of that surname named before, and text before the first label belongs
 to the header's person.
 It does not guess speakers from content; unlabelled text goes to the last speaker. A
-heading ("## Budget", a line wholly in bold, "Public Comment" above text) ends a turn: what
-follows it, up to the next label, is "Unknown speaker"'s, so a section of minutes is not
-put in the mouth of whoever spoke last.
+heading ("## Budget", a line wholly in bold, "Public Comment" above text) is a turn of its
+own, "Unknown speaker"'s, so it is no one's words; unlabelled speech after it goes on as
+the speaker's before it. Times written inside turns ("0:04" above a caption line) are taken
+out of the text and kept as the lines' times.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from rag.labels import (
     ALL_SHAPES,
     COLON_LABEL,
     TITLES,
+    Label,
     has_bold_label,
     label_shapes,
     only_time,
@@ -207,9 +209,13 @@ def parse_text(text: str, doc: str) -> Transcript:
     opening_speaker = _register_header_person(by_line, aliases)
     _register_interviewee(title, aliases)
     shapes = label_shapes(lines[body_start:], _is_name)  # rag/labels.py: "Name: text", "Mr. JONES. text", ...
-    known = _known_speakers(lines, body_start, shapes)
+    # each line's label on its line of text, read once: three passes below ask for it
+    inline = [
+        read_label(line, shapes, _is_name) if shapes and i >= body_start else None for i, line in enumerate(lines)
+    ]
+    known = _known_speakers(lines, body_start, shapes, inline)
 
-    timed = _timed_lines(lines, body_start, shapes)  # "0:04" above a caption line, "0:04 look at why ..."
+    timed = _timed_lines(lines, body_start, inline)  # "0:04" above a caption line, "0:04 look at why ..."
     turns: list[Turn] = []
     speaker, label, time = opening_speaker, "", None
     current: list[tuple[int, str]] = []  # (line number, text) of the open turn
@@ -238,8 +244,7 @@ def parse_text(text: str, doc: str) -> Transcript:
             if current:
                 current.append((number, line))
             continue
-        found = read_label(line, shapes, _is_name) if shapes else None
-        if found:
+        if found := inline[i]:
             close()
             label, time = found.name.strip(), found.seconds if found.seconds is not None else pending
             beneath = found.alone and _speech_follows(lines, i, body_start, shapes)  # "Joe Biden: (01:15)"
@@ -294,8 +299,13 @@ def _trim(turn: Turn) -> Turn:
     lines = list(turn.lines)
     while lines and is_blank(lines[-1]):
         lines.pop()
-    times = turn.line_times[: len(lines)] if any(t is not None for t in turn.line_times[: len(lines)]) else ()
-    return replace(turn, line_end=turn.line_start + len(lines) - 1, lines=tuple(lines), line_times=times)
+    times = turn.line_times[: len(lines)]
+    return replace(
+        turn,
+        line_end=turn.line_start + len(lines) - 1,
+        lines=tuple(lines),
+        line_times=times if any(t is not None for t in times) else (),
+    )
 
 
 def _read_header(lines: list[str]) -> tuple[int, str, str, str]:
@@ -452,9 +462,9 @@ def _is_block_label(lines: list[str], i: int, body_start: int, shapes: frozenset
     """A label line: after a blank line (or the header), text right beneath it (not another
     label in one of the document's `shapes`), name-shaped."""
     line = lines[i].strip()
-    if i + 1 >= len(lines) or is_blank(lines[i + 1]) or read_label(lines[i + 1], shapes, _is_name):
+    if i + 1 >= len(lines) or is_blank(lines[i + 1]) or (i > body_start and not is_blank(lines[i - 1])):
         return False
-    if i > body_start and not is_blank(lines[i - 1]):
+    if read_label(lines[i + 1], shapes, _is_name):  # the costly test last
         return False
     name, _ = _label_line(line)
     return not name.endswith(_SENTENCE_END) and _is_name(name)
@@ -473,26 +483,28 @@ class _KnownSpeakers:
     bold: bool  # the document writes its labels in Markdown bold
 
 
-def _known_speakers(lines: list[str], body_start: int, shapes: frozenset[str]) -> _KnownSpeakers:
+def _known_speakers(
+    lines: list[str], body_start: int, shapes: frozenset[str], inline: list[Label | None]
+) -> _KnownSpeakers:
     """Who is known to speak before headings are told from labels: the names that labels on
     the line of the text give ("Jane Doe: Hi"), and those of label lines, headings and bold
     lines written more than once ("**Host**" above each of his turns), unless they name a
     part of the record ("**Discussion**" under each agenda item); and whether labels are
     written in bold."""
-    inline: set[str] = set()
+    named: set[str] = set()
     bold = False
     alone: Counter[str] = Counter()
     for i in range(body_start, len(lines)):
         line = lines[i]
-        if shapes and (found := read_label(line, shapes, _is_name)):
+        if found := inline[i]:
             if found.name.strip():  # a caption's ">>" names no one
-                inline.add(found.name.strip().lower())
+                named.add(found.name.strip().lower())
                 bold = bold or has_bold_label(line)
         elif _MARKDOWN_HEADING.match(line) or _BOLD_LINE.match(line) or _is_block_label(lines, i, body_start, shapes):
             alone[_label_line(line)[0]] += 1
     repeated = {name for name, n in alone.items() if n >= 2 and _is_name(name) and not _names_a_part(name)}
     bold = bold or any(_BOLD_LINE.match(line) and _label_line(line)[0] in repeated for line in lines[body_start:])
-    return _KnownSpeakers(frozenset(inline | {name.lower() for name in repeated}), bold)
+    return _KnownSpeakers(frozenset(named | {name.lower() for name in repeated}), bold)
 
 
 _LABEL, _HEADING_LINE = "label", "heading"
@@ -561,7 +573,7 @@ def _names_a_part(name: str) -> bool:
     return bool(words) and words[-1] in _PART_WORDS
 
 
-def _timed_lines(lines: list[str], body_start: int, shapes: frozenset[str]) -> dict[int, tuple[float, str]]:
+def _timed_lines(lines: list[str], body_start: int, inline: list[Label | None]) -> dict[int, tuple[float, str]]:
     """Line index -> (time, the text after it) for the lines of speech written with their time,
     alone above them ("0:04", text "") or before them ("0:04 look at why ..."), where the
     document is timed so: three times or more, labels' included, never going back, not all
@@ -571,7 +583,7 @@ def _timed_lines(lines: list[str], body_start: int, shapes: frozenset[str]) -> d
     for i in range(body_start, len(lines)):
         if is_blank(lines[i]):
             continue
-        if shapes and (label := read_label(lines[i], shapes, _is_name)):
+        if label := inline[i]:
             if label.seconds is not None:
                 times.append(label.seconds)
             continue
@@ -587,15 +599,20 @@ def _timed_lines(lines: list[str], body_start: int, shapes: frozenset[str]) -> d
     return found
 
 
+def _next_text(lines: list[str], i: int) -> int | None:
+    """The index of the first line with text after line i, past any blank ones."""
+    return next((j for j in range(i + 1, len(lines)) if not is_blank(lines[j])), None)
+
+
 def _time_above_speech(lines: list[str], i: int, body_start: int, shapes: frozenset[str]) -> bool:
     """Whether speech follows a time written alone on line i: not a label, nor another time."""
-    j = next((j for j in range(i + 1, len(lines)) if not is_blank(lines[j])), None)
+    j = _next_text(lines, i)
     return j is not None and only_time(lines[j]) is None and _speech_follows(lines, i, body_start, shapes)
 
 
 def _label_follows(lines: list[str], i: int, shapes: frozenset[str]) -> bool:
     """Whether the next line with text is a label with its speech on its line ("Alice: hi")."""
-    j = next((j for j in range(i + 1, len(lines)) if not is_blank(lines[j])), None)
+    j = _next_text(lines, i)
     found = read_label(lines[j], shapes, _is_name) if j is not None and shapes else None
     return found is not None and not found.alone
 
@@ -603,7 +620,7 @@ def _label_follows(lines: list[str], i: int, shapes: frozenset[str]) -> bool:
 def _speech_follows(lines: list[str], i: int, body_start: int, shapes: frozenset[str]) -> bool:
     """Whether the next line with text, past any blank ones, is speech rather than another
     label, or a heading or bold line that may be one ("**What surprised you?**" is speech)."""
-    j = next((j for j in range(i + 1, len(lines)) if not is_blank(lines[j])), None)
+    j = _next_text(lines, i)
     if j is None or read_label(lines[j], shapes, _is_name) or _is_block_label(lines, j, body_start, shapes):
         return False
     may_label = _MARKDOWN_HEADING.match(lines[j]) or _BOLD_LINE.match(lines[j])

@@ -6,6 +6,8 @@ quoted verbatim and mapped back to its line.
 
 from __future__ import annotations
 
+import re
+
 from sentencex import get_sentence_boundaries
 
 
@@ -32,6 +34,7 @@ def sentence_spans(text: str, language: str = "en") -> list[tuple[int, int]]:
 # sentences: they end with a full stop and seldom run this long.
 MAX_SENTENCE_CHARS = 400
 _ENDS = (".", "?", "!", "…", '"', "”", "’", "'", ")", "]")
+_LINE = re.compile(r"[^\n]+")
 
 
 def quotable_spans(text: str, language: str = "en") -> list[tuple[int, int]]:
@@ -46,12 +49,8 @@ def quotable_spans(text: str, language: str = "en") -> list[tuple[int, int]]:
         if "\n" not in text[start:end] or (end - start <= MAX_SENTENCE_CHARS and not unpunctuated):
             spans.append((start, end))
             continue
-        line_start = start
-        for i in range(start, end + 1):
-            if i == end or text[i] == "\n":
-                piece = text[line_start:i]
-                if piece.strip():
-                    left = line_start + len(piece) - len(piece.lstrip())
-                    spans.append((left, line_start + len(piece.rstrip())))
-                line_start = i + 1
+        for line in _LINE.finditer(text, start, end):
+            piece = line.group()
+            if piece.strip():  # the line's text, its spaces aside
+                spans.append((line.start() + len(piece) - len(piece.lstrip()), line.start() + len(piece.rstrip())))
     return spans
