@@ -7,7 +7,8 @@ passages it cites, by shared words and by embedding similarity; a sentence witho
 marker gets the passage that supports it best when that support is strong; and a
 sentence no cited passage supports is flagged, never silently presented as fact.
 Each citation carries a verbatim quote: the sentence of its passage closest to the
-answer sentences that cite it. Markers are renumbered 1..m to match the citations.
+answer sentences that cite it (a caption line, where unpunctuated captions make one
+"sentence" of many lines: rag.sentences.quotable_spans, as the extractive answerer quotes). Markers are renumbered 1..m to match the citations.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from embeddings.base import Embedder
 from rag.answering import abstain
 from rag.prompting import NO_ANSWER
 from rag.records import Answer, AnswerSentence, Citation, Hit
-from rag.sentences import sentence_spans
+from rag.sentences import quotable_spans, sentence_spans
 from rag.text import content_terms
 
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
@@ -88,7 +89,7 @@ class CitationChecker:
         sentences = split_sentences(text, len(hits))
         if not sentences:
             return abstain("the model gave no answer")
-        passage_spans = [sentence_spans(h.passage.text) or [(0, len(h.passage.text))] for h in hits]
+        passage_spans = [quotable_spans(h.passage.text) or [(0, len(h.passage.text))] for h in hits]
         passage_sentences = [
             [h.passage.text[s:e] for s, e in spans] for h, spans in zip(hits, passage_spans, strict=True)
         ]

@@ -101,3 +101,17 @@ def test_checker_threshold_is_a_parameter(fake_embedder):
     strict = CitationChecker(fake_embedder, threshold=1.01)
     a = strict.check("Allies agreed to aim for three percent of GDP [1].", HITS)
     assert not a.sentences[0].supported
+
+
+def test_a_quote_from_unpunctuated_captions_is_one_caption_line(fake_embedder):
+    # Caption lines with no full stop are one "sentence" to a sentence splitter; the
+    # extractive answerer quotes one line of them (rag.sentences.quotable_spans), and so
+    # must a generated answer's citation.
+    captions = "\n".join(f"caption line {i} about the price of solar panels" for i in range(8))
+    captions += "\nwe look at why solar panels got so cheap"
+    answerer = GenerativeAnswerer(ScriptedGenerator(["Solar panels got cheap [1]."]), fake_embedder)
+    a = answerer.answer("Why did solar panels get cheaper?", [hit(40, "Unknown speaker", captions)])
+    (citation,) = a.citations
+    assert citation.line_start == citation.line_end
+    assert "\n" not in citation.quote
+    assert citation.quote in captions.splitlines()
