@@ -2,8 +2,9 @@
 
 An ingest is all-or-nothing (rag/store.py), so after any crash or kill the manifest, the
 FAISS files and the SQLite store must still agree. This module checks that from the files
-alone, without the embedding model: counts, row ids, documents, every passage's lines, and
-the windows (their vectors, ids, the passages they span and the BM25 over them).
+alone, without the embedding model: counts, row ids, documents, every passage's lines, the
+times written inside turns (line_times), and the windows (their vectors, ids, the passages
+they span and the BM25 over them).
 It only reads; it repairs nothing. Leftover generation files are reported apart from
 problems: a reader may still hold an old generation, and the next ingest removes them.
 """
@@ -200,6 +201,32 @@ def _check_tables(db: sqlite3.Connection, manifest: dict[str, Any]) -> list[str]
     problems += bad[:MAX_LISTED]
     if len(bad) > MAX_LISTED:
         problems.append(f"... and {len(bad) - MAX_LISTED} more passages with problems")
+    return problems + _line_times_problems(db)
+
+
+def _line_times_problems(db: sqlite3.Connection) -> list[str]:
+    """Times kept for lines (a citation is timed by them) belong to a line inside a turn of
+    an indexed document and are a time; an index written before them has no such table."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'line_times'").fetchone():
+        return []
+    checks = [
+        ("of no indexed document", "m.doc NOT IN (SELECT doc FROM documents)"),
+        (
+            "on no line of a turn",
+            # the turn starting last at or above the line (turns_lines index) ends above it
+            "m.doc IN (SELECT doc FROM documents) AND coalesce((SELECT t.line_end FROM turns t"
+            " WHERE t.doc = m.doc AND t.line_start <= m.line ORDER BY t.line_start DESC LIMIT 1), 0) < m.line",
+        ),
+        (
+            "that are no time (empty or negative)",
+            "m.time IS NULL OR typeof(m.time) NOT IN ('real', 'integer') OR m.time < 0",
+        ),
+    ]
+    problems = []
+    for what, where in checks:
+        (n,) = db.execute(f"SELECT count(*) FROM line_times m WHERE {where}").fetchone()
+        if n:
+            problems.append(f"{n} line times {what}")
     return problems
 
 

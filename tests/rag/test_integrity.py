@@ -189,3 +189,31 @@ def test_subtitle_and_speech_json_passages_check_clean(make_pipeline, tmp_path: 
     assert pipeline.ingest([srt, speech]).failed == []
     assert check_index(pipeline.index_dir, MODEL).problems == ()
     assert not text_matches_lines("budgets and less", ["<i>JANE DOE:</i> We discussed <b>budgets</b> &amp; more."])
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        ("INSERT INTO line_times VALUES ('ghost', 3, 1.0)", "1 line times of no indexed document"),
+        ("INSERT INTO line_times VALUES ('presser-2025-01-01', 99, 1.0)", "1 line times on no line of a turn"),
+        ("INSERT INTO line_times VALUES ('presser-2025-01-01', 5, NULL)", "1 line times that are no time"),
+        ("INSERT INTO line_times VALUES ('presser-2025-01-01', 5, 'soon')", "1 line times that are no time"),
+        ("INSERT INTO line_times VALUES ('presser-2025-01-01', 5, -4.0)", "1 line times that are no time"),
+    ],
+    ids=["unknown-document", "outside-turns", "null", "text", "negative"],
+)
+def test_line_time_damage_is_reported(damaged: Path, damage: str, expected: str):
+    execute(damaged, damage)
+    assert expected in problems(damaged)
+
+
+def test_times_written_inside_turns_check_clean(make_pipeline, tmp_path: Path):
+    captions = tmp_path / "captions.txt"
+    captions.write_text("".join(f"0:{i:02d}\ncaption line {i} about solar panels\n" for i in range(3, 40, 4)))
+    pipeline = make_pipeline()
+    assert pipeline.ingest([captions]).failed == []
+    db = sqlite3.connect(pipeline.index_dir / manifest_of(pipeline.index_dir)["files"]["passages"])
+    (n_times,) = db.execute("SELECT count(*) FROM line_times").fetchone()
+    db.close()
+    assert n_times == 10
+    assert check_index(pipeline.index_dir, MODEL).problems == ()
