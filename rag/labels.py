@@ -158,8 +158,9 @@ def has_bold_label(line: str) -> bool:
 
 
 def plain_label_line(line: str) -> str:
-    """The line as its label reads: "- **Alice:** Hi" -> "Alice: Hi", "[00:01] >> BOB: Yes" -> "BOB: Yes"."""
-    return _label_part(line).body
+    """The line as its label reads: "- **Alice:** Hi" -> "Alice: Hi", "[00:01] >> BOB: Yes" -> "BOB: Yes",
+    "Q12 Chair: Welcome" -> "Chair: Welcome"."""
+    return _QUESTION_NUMBER.sub("", _label_part(line).body)
 
 
 def _label_part(line: str) -> _Part:

@@ -402,6 +402,11 @@ def test_label_lines_find_each_labelled_turn_of_a_speaker(presser_pipeline, make
     pipeline.ingest([marked])
     assert pipeline.reader().label_lines("Alice", "marked") == [("marked", 3, "Alice"), ("marked", 8, "Alice")]
     assert pipeline.reader().label_lines("Bob", "marked") == [("marked", 4, "Bob"), ("marked", 6, "Bob")]
+    # a committee's numbered question: "Q12" is no part of the label
+    committee = tmp_path / "committee.txt"
+    committee.write_text("Q11 Chair: Welcome.\nDr Ana Ruiz: Thank you.\nQ12 Chair: Next?\n")
+    pipeline.ingest([committee])
+    assert pipeline.reader().label_lines("Chair", "committee") == [("committee", 1, "Chair"), ("committee", 3, "Chair")]
     # a label line with a blank line beneath it
     spaced = tmp_path / "spaced.md"
     spaced.write_text("# Presser\n\n**Mark Rutte**\n\nGood morning.\n\n**Mizuho Morioka (Asahi Shimbun)**\n\nJapan?\n")
