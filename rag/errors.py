@@ -4,7 +4,8 @@
     ├── TranscriptFormatError   a file that cannot be read as a transcript
     ├── QuestionSetError        a question-set file with a bad line
     ├── IndexNotFoundError      no index at the configured directory
-    └── IndexMismatchError      index built with another embedding model or format version
+    ├── IndexMismatchError      index built with another embedding model or format version
+    └── IndexDamagedError       an index file that cannot be read (truncated, garbled, deleted)
 
 An embedding model that cannot load raises embeddings' ModelNotAvailableError, which the
 edges (CLI, UI) show like these. The optional models' errors are RagErrors defined beside
@@ -31,4 +32,8 @@ class IndexNotFoundError(RagError):
 
 
 class IndexMismatchError(RagError):
+    pass
+
+
+class IndexDamagedError(RagError):
     pass

@@ -36,7 +36,7 @@ import numpy as np
 
 from embeddings.base import Vectors
 from embeddings.faiss_index import EXACT_MAX_PASSAGES, FaissIndex, IndexSpec, choose_spec
-from rag.errors import IndexMismatchError, IndexNotFoundError
+from rag.errors import IndexDamagedError, IndexMismatchError, IndexNotFoundError
 from rag.labels import plain_label_line
 from rag.lexical import LexicalIndex
 from rag.records import Passage, Transcript
@@ -87,6 +87,10 @@ _ASKS = "p.line_end = q.line_end AND a.speaker != q.speaker AND rtrim(p.text, ?)
 _CLOSERS = " \n\t\"')]\u201d\u2019"
 # Lines above a turn searched for its label line (label_lines): itself, and up to two blank lines.
 _LABEL_REACH = 3
+# What reading a truncated, garbled or deleted index file raises: FAISS a RuntimeError,
+# SQLite a DatabaseError ("database disk image is malformed"), a missing file an OSError,
+# bm25s's garbled JSON a ValueError.
+_UNREADABLE = (RuntimeError, sqlite3.DatabaseError, OSError, ValueError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +152,25 @@ def check_compatible(manifest: dict[str, Any], index_dir: Path, model_name: str)
 
 
 @contextlib.contextmanager
+def reading(index_dir: Path, name: str, *, ingest: bool = False) -> Iterator[None]:
+    """Errors reading index file `name` raised as IndexDamagedError, which names the file
+    and the way out, instead of FAISS's or SQLite's traceback. `ingest`: this ingest
+    stopped before it changed anything."""
+    try:
+        yield
+    except (sqlite3.ProgrammingError, sqlite3.InterfaceError):  # a mistake in the query, not the file
+        raise
+    except _UNREADABLE as exc:
+        cause = (str(exc).splitlines() or [type(exc).__name__])[0].rsplit("Error: ", 1)[-1]  # FAISS: "Error in ..."
+        nothing = "this ingest changed nothing; " if ingest else ""
+        raise IndexDamagedError(
+            f"{name} of the index at {index_dir} cannot be read ({cause}): {nothing}"
+            f"`rag info --check --index {index_dir}` lists what is damaged, and "
+            f"`rag ingest --rebuild <transcripts> --index {index_dir}` writes the index afresh"
+        ) from exc
+
+
+@contextlib.contextmanager
 def ingest_lock(index_dir: Path) -> Iterator[None]:
     """One writer at a time; a second `rag ingest` waits for the first."""
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -195,14 +218,23 @@ def write_generation(
     documents: dict[str, Any] = {}
     kept_rows: list[int] = []
     kept_windows: list[int] = []
-    if old:
-        documents, kept_rows, kept_windows = _copy_kept(db, index_dir, old, replaced)
-    n_passages = len(kept_rows) + sum(len(u.passages) for u in updates)
-    spec = choose_spec(n_passages, vector_index, exact_max=exact_max_passages)
-    index = _vector_index(index_dir, old, kept_rows, spec, dim)
-    n_windows = len(kept_windows) + sum(len(u.windows) for u in updates)
-    window_spec = choose_spec(n_windows, vector_index, exact_max=exact_max_passages)
-    windows = _vector_index(index_dir, old, kept_windows, window_spec, dim, part="windows")
+    carried = old["files"] if old else {}  # the old generation's files, read to carry documents over
+    try:
+        if old:
+            with reading(index_dir, carried["passages"], ingest=True):
+                documents, kept_rows, kept_windows = _copy_kept(db, index_dir, old, replaced)
+        n_passages = len(kept_rows) + sum(len(u.passages) for u in updates)
+        spec = choose_spec(n_passages, vector_index, exact_max=exact_max_passages)
+        with reading(index_dir, carried.get("vectors", ""), ingest=True):
+            index = _vector_index(index_dir, old, kept_rows, spec, dim)
+        n_windows = len(kept_windows) + sum(len(u.windows) for u in updates)
+        window_spec = choose_spec(n_windows, vector_index, exact_max=exact_max_passages)
+        with reading(index_dir, carried.get("windows", ""), ingest=True):
+            windows = _vector_index(index_dir, old, kept_windows, window_spec, dim, part="windows")
+    except IndexDamagedError:  # the old generation cannot be carried over: leave no half-written one
+        db.close()
+        (index_dir / names["passages"]).unlink(missing_ok=True)
+        raise
     for update in updates:
         _insert_windows(db, update, first_row=len(index), first_window=len(windows))
         if update.window_vectors is not None:
@@ -414,20 +446,26 @@ class IndexReader:
 
     def __init__(self, index_dir: Path, manifest: dict[str, Any]) -> None:
         self.index_dir, self.manifest = index_dir, manifest
-        self.vectors = FaissIndex.load(index_dir / manifest["files"]["vectors"], vector_spec(manifest))
-        windows = manifest["files"].get("windows")  # None in an index written before windows
-        self.windows = FaissIndex.load(index_dir / windows, vector_spec(manifest, "windows")) if windows else None
-        uri = _sqlite_uri(index_dir / manifest["files"]["passages"], "ro")
-        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        files = manifest["files"]
+        with reading(index_dir, files["vectors"]):
+            self.vectors = FaissIndex.load(index_dir / files["vectors"], vector_spec(manifest))
+        windows = files.get("windows")  # None in an index written before windows
+        with reading(index_dir, windows or ""):
+            self.windows = FaissIndex.load(index_dir / windows, vector_spec(manifest, "windows")) if windows else None
+        with reading(index_dir, files["passages"]):  # a garbled store shows at its first query (_query)
+            self._db = sqlite3.connect(
+                _sqlite_uri(index_dir / files["passages"], "ro"), uri=True, check_same_thread=False
+            )
         self._lock = threading.Lock()
         folder = self._lexical_folder
         # BM25 over the windows; None in an index written before it was saved
         self.window_lexical: LexicalIndex | None = None
         if folder is not None:  # opened now: mapped files stay readable if a later ingest removes them
-            self.__dict__["lexical"] = LexicalIndex.load(folder)
-            self.__dict__["vocabulary"] = read_vocabulary(folder)
-            if (folder / WINDOW_LEXICAL).is_dir():
-                self.window_lexical = LexicalIndex.load(folder / WINDOW_LEXICAL)
+            with reading(index_dir, folder.name):
+                self.__dict__["lexical"] = LexicalIndex.load(folder)
+                self.__dict__["vocabulary"] = read_vocabulary(folder)
+                if (folder / WINDOW_LEXICAL).is_dir():
+                    self.window_lexical = LexicalIndex.load(folder / WINDOW_LEXICAL)
 
     @classmethod
     def open(cls, index_dir: Path, model_name: str) -> IndexReader:
@@ -439,14 +477,14 @@ class IndexReader:
         check_compatible(manifest, index_dir, model_name)
         try:
             return cls(index_dir, manifest)
-        except (RuntimeError, sqlite3.OperationalError, FileNotFoundError):  # FAISS, SQLite, BM25: a file is gone
+        except IndexDamagedError:  # a file unreadable, or gone
             if read_manifest(index_dir) == manifest:
                 raise
         # Another process switched the manifest and removed the generation just read: open its successor.
         return cls.open(index_dir, model_name)
 
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self._lock:
+        with self._lock, reading(self.index_dir, self.manifest["files"]["passages"]):
             return self._db.execute(sql, args).fetchall()
 
     def passages(self, rows: Sequence[int]) -> list[Passage]:
@@ -674,7 +712,7 @@ class IndexReader:
     @cached_property
     def vocabulary(self) -> frozenset[str]:
         """Every `term` of the passages, speakers, labels and titles (read at open, like `lexical`)."""
-        with self._lock:
+        with self._lock, reading(self.index_dir, self.manifest["files"]["passages"]):
             return _vocabulary(self._db)
 
     @property

@@ -173,3 +173,46 @@ def test_without_switches_steps_off_for_the_commands_that_answer(seen_settings, 
     assert "--without" not in rag.cli.build_parser().format_help()  # only on the commands it changes
     for command in (["search", "x"], ["ask", "x"], ["serve"], ["eval", "x"]):
         assert rag.cli.build_parser().parse_args([*command, "--without", "abstention"]).without == {"abstention"}
+
+
+def _damage(index_dir: Path, part: str) -> str:
+    """Damage one file of the index's current generation the way a bad disk or copy would; its name."""
+    name = json.loads((index_dir / "manifest.json").read_text())["files"][part]
+    path = index_dir / name
+    if part == "lexical":
+        (path / "params.index.json").unlink()
+    else:
+        path.write_bytes(path.read_bytes()[:1000])
+    return name
+
+
+@pytest.mark.parametrize("part", ["vectors", "passages", "windows", "lexical"])
+def test_a_damaged_index_is_one_error_naming_the_file_and_the_way_out(cli, presser: Path, capsys, part: str):
+    main(["ingest", str(presser), "--index", str(cli)])
+    name = _damage(cli, part)
+    capsys.readouterr()
+    assert main(["ask", "What target did Allies agree to aim for?", "--index", str(cli)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"error: {name} of the index at {cli} cannot be read (")
+    assert f"rag info --check --index {cli}" in err and "rag ingest --rebuild" in err
+    # and the rebuild it names repairs it
+    assert main(["ingest", "--rebuild", str(presser), "--index", str(cli)]) == 0
+    assert main(["ask", "What target did Allies agree to aim for?", "--index", str(cli)]) == 0
+
+
+@pytest.mark.parametrize("part", ["vectors", "passages", "windows"])
+def test_an_ingest_into_a_damaged_index_changes_nothing_and_says_so(cli, presser: Path, tmp_path: Path, capsys, part):
+    main(["ingest", str(presser), "--index", str(cli)])
+    name = _damage(cli, part)
+    before = {p.name: p.read_bytes() for p in cli.iterdir() if p.is_file()}
+    more = tmp_path / "more.txt"
+    more.write_text("Alice: We should ship the training centre in March.\nBob: Not before April.\n")
+    capsys.readouterr()
+    assert main(["ingest", str(more), "--index", str(cli)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    last = err.splitlines()[-1]  # after the progress bar
+    assert last.startswith(f"error: {name} of the index at {cli} cannot be read (")
+    assert "this ingest changed nothing" in last
+    assert {p.name: p.read_bytes() for p in cli.iterdir() if p.is_file()} == before  # no new generation left
