@@ -21,7 +21,7 @@ from embeddings.sentence_transformer import SentenceTransformerEmbedder
 from rag.abstention import decline_reason, measure, read_answer
 from rag.answering import Answerer, ExtractiveAnswerer, StreamingAnswerer, abstain, quoted_first
 from rag.errors import RagError
-from rag.followups import standalone_query
+from rag.followups import holds_its_own_words, points_back, standalone_query
 from rag.header import HEADER_SPEAKER, asks_record_date, header_date_line
 from rag.ingest import IngestReport, find_files, outdated_documents, prepare_updates
 from rag.records import Answer, AskResult, AskStep, Citation, Hit, Passage
@@ -196,10 +196,16 @@ class Pipeline:
         started = time.perf_counter()
         uses = self.settings.uses
         query = standalone_query(question, history) if uses("followups") else question
-        named = None if speaker else self._named_speaker(query, doc)
-        who = speaker or named
-        # The answer comes from a named speaker's turns; the passages shown go beyond them.
-        hits = self.search(query, k=k, doc=doc, speaker=who)
+        named, who, hits = self._retrieve(query, k, doc, speaker)
+        if (
+            query != question
+            and not points_back(question)
+            and not holds_its_own_words(question, [h.text for h in hits])
+        ):
+            # Short, pointing nowhere, and what the context found lacks its words: a
+            # question of its own ("What is the boiling point of mercury?"), searched alone.
+            query = question
+            named, who, hits = self._retrieve(query, k, doc, speaker)
         shown = self._with_everyone(query, k, doc, hits) if named else hits
         retrieved = time.perf_counter()
         timings = {"retrieve": (retrieved - started) * 1000}
@@ -255,6 +261,17 @@ class Pipeline:
                 continue
             cited.append(replace(c, time_start=start, time_end=c.time_end if end is None else end))
         return replace(answer, citations=tuple(cited)) if cited else answer
+
+    def _retrieve(
+        self, query: str, k: int | None, doc: str | None, speaker: str | None
+    ) -> tuple[str | None, str | None, list[Hit]]:
+        """The speaker the query names (unless one is given), whose turns are searched, and the hits.
+
+        The answer comes from a named speaker's turns; the passages shown go beyond them (`_with_everyone`).
+        """
+        named = None if speaker else self._named_speaker(query, doc)
+        who = speaker or named
+        return named, who, self.search(query, k=k, doc=doc, speaker=who)
 
     def _with_everyone(self, query: str, k: int | None, doc: str | None, own: Sequence[Hit]) -> list[Hit]:
         """The hits to show for a question naming a speaker: the best NAMED_SPEAKER_LEAD of

@@ -1,6 +1,6 @@
 import pytest
 
-from rag.followups import needs_context, standalone_query
+from rag.followups import holds_its_own_words, is_short, needs_context, points_back, standalone_query
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,16 @@ def test_standalone_query_leads_with_the_latest_question():
     assert standalone_query("How many warheads?", history) == "What did Rutte say about China? How many warheads?"
     assert standalone_query("How many warheads?", []) == "How many warheads?"
     assert standalone_query("What did Rutte say about Ukraine?", history) == "What did Rutte say about Ukraine?"
+
+
+def test_points_back_and_is_short_split_needs_context():
+    assert points_back("And how many warheads?") and not points_back("How many warheads?")
+    assert is_short("How many warheads?") and not is_short("What did the ministers agree on the defence budget?")
+    assert not is_short("What did Rutte say?")  # names someone
+
+
+def test_holds_its_own_words_wants_half_of_them_found():
+    found = ["China will have a thousand nuclear warheads by the end of the decade."]
+    assert holds_its_own_words("How many warheads?", found)
+    assert not holds_its_own_words("What is the boiling point of mercury?", found)
+    assert holds_its_own_words("Nuclear warheads of mercury?", found)  # two of three

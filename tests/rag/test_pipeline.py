@@ -87,6 +87,19 @@ def test_follow_up_is_searched_with_the_earlier_question(presser_pipeline, fake_
     assert [h.passage.line_start for h in alone.hits[:2]] != [21, 24]
 
 
+def test_a_short_question_whose_words_the_context_did_not_find_is_searched_alone(presser_pipeline):
+    history = ["Will the spending target rise next year?"]
+    # "How many instructors?" names nobody in few words, so it was searched after the
+    # earlier question, which found the spending target: no instructors there
+    own = presser_pipeline.ask("How many instructors?", history=history, k=1)
+    assert [h.passage.line_start for h in own.hits] == [24]
+    assert own.hits == presser_pipeline.ask("How many instructors?", k=1).hits
+    # a short question whose words the context found stays in context
+    history_hits = presser_pipeline.ask(standalone_query("How much of GDP?", history), k=1).hits
+    followed = presser_pipeline.ask("How much of GDP?", history=history, k=1)
+    assert followed.hits == history_hits and [h.passage.line_start for h in followed.hits] == [17]
+
+
 def test_search_filters_by_document_and_speaker(presser_pipeline, tmp_path: Path):
     other = tmp_path / "other.txt"
     other.write_text("Bob Smith, Mayor\nThe training centre budget is fine.\n", encoding="utf-8")
