@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--rebuild", action="store_true", help="start a new index from these paths only (e.g. after a model change)"
     )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="let a file replace the document of the same name indexed from another file (default: refuse)",
+    )
     p.add_argument("--max-passage-tokens", type=int, help="longest passage, in the model's tokens (default 64)")
     p.add_argument("--max-file-mb", type=float, help="refuse files larger than this (default 50)")
     p.add_argument(
@@ -215,7 +220,7 @@ def _steps(text: str) -> frozenset[str]:
 
 
 def cmd_ingest(args: argparse.Namespace, pipeline: Pipeline) -> int:
-    report = pipeline.ingest(args.paths, rebuild=args.rebuild, show_progress=True)
+    report = pipeline.ingest(args.paths, rebuild=args.rebuild, replace=args.replace, show_progress=True)
     print(f"{pipeline.index_dir}: {report.summary()}", file=sys.stderr)
     for path, reason in report.failed:
         print(f"error: {reason}" if reason.startswith(path) else f"error: {path}: {reason}", file=sys.stderr)

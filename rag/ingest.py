@@ -93,6 +93,7 @@ def prepare_updates(
     show_progress: bool = False,
     windows: bool = True,
     stored: Callable[[str], StoredDocument | None] | None = None,
+    replace: bool = False,
 ) -> list[DocumentUpdate]:
     """Parse, chunk and embed every changed file; record skips and failures in `report`.
 
@@ -105,7 +106,9 @@ def prepare_updates(
     search by windows over these documents until they are ingested with them. `stored`
     gives a document as indexed: an unchanged file indexed under an older rule that embeds
     the same text (SAME_EMBEDDING_TEXT_SINCE), read again into the same passages, keeps
-    their vectors rather than being embedded again.
+    their vectors rather than being embedded again. A file whose document id is taken by a
+    different transcript from another file still on disk ("b/transcript.txt" after
+    "a/transcript.txt") is refused unless `replace`: it would silently take the other's place.
     """
     max_tokens = min(max_passage_tokens, embedder.max_tokens)
     updates: list[DocumentUpdate] = []
@@ -139,6 +142,17 @@ def prepare_updates(
             if stored is not None and indexed.get("text_rule", 1) >= SAME_EMBEDDING_TEXT_SINCE:
                 old = stored(doc)
             logger.info("%s: read again, indexed under an older passage text rule", doc)
+        source = str(path.resolve())
+        if not replace and indexed.get("sha256") != sha256 and _elsewhere(indexed.get("source"), source):
+            report.failed.append(
+                (
+                    str(path),
+                    f"document id {doc!r} already holds another transcript, {indexed['source']}; "
+                    "rename this file to index both (or, on the command line, ingest it with --replace to put it "
+                    "in that one's place)",
+                )
+            )
+            continue
         twin = contents.get(sha256)
         if twin is not None and twin != doc:
             report.failed.append((str(path), f"has the same content as document {twin!r}; not indexed twice"))
@@ -170,7 +184,7 @@ def prepare_updates(
         updates.append(
             DocumentUpdate(
                 transcript,
-                str(path.resolve()),
+                source,
                 sha256,
                 tuple(passages),
                 vectors,
@@ -181,3 +195,9 @@ def prepare_updates(
         )
         (report.updated if doc in known else report.added).append(doc)
     return updates
+
+
+def _elsewhere(indexed_source: str | None, source: str) -> bool:
+    """Whether the document was indexed from another file that is still there: a different
+    transcript of the same name, not this one moved (its old path gone) or re-read."""
+    return indexed_source is not None and indexed_source != source and Path(indexed_source).is_file()

@@ -93,8 +93,12 @@ class Pipeline:
             return None
         return (st.st_mtime_ns, st.st_ino)
 
-    def ingest(self, paths: Sequence[Path], *, rebuild: bool = False, show_progress: bool = False) -> IngestReport:
-        """Add or update transcripts; all of this run's changes land at once or not at all."""
+    def ingest(
+        self, paths: Sequence[Path], *, rebuild: bool = False, replace: bool = False, show_progress: bool = False
+    ) -> IngestReport:
+        """Add or update transcripts; all of this run's changes land at once or not at all.
+
+        `replace`: a file may take the place of a document of the same id from another file."""
         started = time.perf_counter()
         report = IngestReport()
         files, report.failed = find_files(paths)
@@ -113,6 +117,7 @@ class Pipeline:
                 show_progress=show_progress,
                 windows=self.settings.uses("windows"),  # `rag ingest --without windows`: a faster ingest
                 stored=None if manifest is None else lambda doc: self.reader().stored_document(doc),  # opened if needed
+                replace=replace,
             )
             # A changed --vector-index re-indexes the same passages even when no file changed.
             n_passages = manifest["n_passages"] if manifest else 0

@@ -216,3 +216,30 @@ def test_an_ingest_into_a_damaged_index_changes_nothing_and_says_so(cli, presser
     assert last.startswith(f"error: {name} of the index at {cli} cannot be read (")
     assert "this ingest changed nothing" in last
     assert {p.name: p.read_bytes() for p in cli.iterdir() if p.is_file()} == before  # no new generation left
+
+
+def test_a_different_transcript_of_the_same_name_is_refused_not_swapped_in(cli, tmp_path: Path, capsys):
+    first, second = tmp_path / "a" / "transcript.txt", tmp_path / "b" / "transcript.txt"
+    for path, text in (
+        (first, "Ann: The ferry leaves Rotterdam at nine.\n"),
+        (second, "Bo: The Gdansk ferry is late.\n"),
+    ):
+        path.parent.mkdir()
+        path.write_text(text)
+    assert main(["ingest", str(first), "--index", str(cli)]) == 0
+    capsys.readouterr()
+    assert main(["ingest", str(second), "--index", str(cli)]) == 1
+    err = capsys.readouterr().err
+    assert f"document id 'transcript' already holds another transcript, {first.resolve()}" in err
+    assert "rename this file" in err and "--replace" in err
+    assert main(["search", "ferry", "--json", "--index", str(cli)]) == 0
+    assert "Rotterdam" in json.loads(capsys.readouterr().out)["passages"][0]["text"]  # the first is still there
+    # --replace puts it in the other's place
+    assert main(["ingest", str(second), "--replace", "--index", str(cli)]) == 0
+    assert "1 updated" in capsys.readouterr().err
+    # a transcript moved and then edited is the same document: its old file is gone
+    moved = tmp_path / "c" / "transcript.txt"
+    moved.parent.mkdir()
+    second.rename(moved)
+    moved.write_text("Bo: The Gdansk ferry is late again.\n")
+    assert main(["ingest", str(moved), "--index", str(cli)]) == 0
