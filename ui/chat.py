@@ -121,16 +121,22 @@ def speaker_choices(pipeline: Pipeline, doc: str | None) -> list[str]:
 
 
 # -- uploads -----------------------------------------------------------------------
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Letters and digits of any script stay ("Пресс-конференция.txt", "réunion.vtt"): the
+# document id is the file name, and a name of dashes alone says nothing.
+_UNSAFE = re.compile(r"[^\w.-]+")
 
 
 def safe_name(name: str) -> str:
-    """A file name that cannot leave its folder: no directories, no dots in front, no odd characters.
+    """A file name that cannot leave its folder: no directories, no dots in front, no
+    characters but letters, digits, "_", "." and "-"; its extension kept.
 
     Example: safe_name("../../etc/My Talk (v2).txt") == "My-Talk-v2-.txt"
     """
     base = _UNSAFE.sub("-", Path(name.replace("\\", "/")).name).lstrip(".-")
-    return base or "upload"
+    suffix = _UNSAFE.sub("-", Path(name).suffix)
+    if not base or base == suffix.lstrip("."):  # nothing before the extension: "(1).txt" -> "txt"
+        return f"upload{suffix}"
+    return base
 
 
 def add_uploads(pipeline: Pipeline, paths: Sequence[str | Path], upload_dir: Path, max_bytes: int) -> str:

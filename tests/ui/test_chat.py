@@ -74,6 +74,14 @@ def test_safe_name_keeps_uploads_inside_their_folder():
     assert safe_name("../../etc/My Talk (v2).txt") == "My-Talk-v2-.txt"
     assert safe_name("..\\..\\x.md") == "x.md"
     assert safe_name("...") == "upload"
+    assert safe_name("../().txt") == "upload.txt"  # the extension kept, not made the name
+
+
+def test_safe_name_keeps_letters_of_any_script():
+    assert safe_name("Пресс-конференция.txt") == "Пресс-конференция.txt"
+    assert safe_name("新闻发布会.txt") == "新闻发布会.txt"
+    assert safe_name("réunion du 3 mai.vtt") == "réunion-du-3-mai.vtt"
+    assert safe_name("../Пресс/конференция.srt") == "конференция.srt"
 
 
 def upload(tmp_path: Path, name: str, data: str | bytes) -> Path:
@@ -93,6 +101,13 @@ def test_an_uploaded_transcript_is_kept_and_indexed(presser_pipeline, tmp_path):
     assert "talk-two" in document_choices(presser_pipeline)
     again = add_uploads(presser_pipeline, [upload(tmp_path, "talk two.txt", text)], uploads, 20 * MB)
     assert again == "= talk-two: already in the index, unchanged."
+
+
+def test_an_upload_named_in_another_script_is_indexed_under_its_name(presser_pipeline, tmp_path):
+    text = PRESSER.replace("Riga", "Tallinn")
+    message = add_uploads(presser_pipeline, [upload(tmp_path, "Пресс-конференция.txt", text)], tmp_path / "up", 20 * MB)
+    assert message == "✓ Пресс-конференция: added; ask about it now."
+    assert "Пресс-конференция" in document_choices(presser_pipeline)
 
 
 def test_bad_uploads_are_refused_with_a_reason_and_change_nothing(presser_pipeline, tmp_path):
