@@ -157,6 +157,7 @@ class Pipeline:
     def search(
         self, query: str, *, k: int | None = None, doc: str | None = None, speaker: str | None = None
     ) -> list[Hit]:
+        self.check_filters(doc, speaker)
         uses = self.settings.uses
         retriever = Retriever(
             self.embedder,
@@ -199,6 +200,7 @@ class Pipeline:
         if chosen is None:
             raise RagError(f"no answerer named {answerer!r}; choose one of: {', '.join(self.answerers)}")
         started = time.perf_counter()
+        self.check_filters(doc, speaker)
         uses = self.settings.uses
         query = standalone_query(question, history) if uses("followups") else question
         named, who, hits = self._retrieve(query, k, doc, speaker)
@@ -266,6 +268,20 @@ class Pipeline:
                 continue
             cited.append(replace(c, time_start=start, time_end=c.time_end if end is None else end))
         return replace(answer, citations=tuple(cited)) if cited else answer
+
+    def check_filters(self, doc: str | None, speaker: str | None) -> None:
+        """RagError naming the document or speaker a filter asks for that the index does not
+        hold, and the nearest it does: a misspelt filter matches nothing, and "the
+        transcripts don't answer this" would be read as a fact about the transcripts."""
+        reader = self.reader()
+        if doc is not None and doc not in (documents := reader.documents()):
+            raise RagError(
+                _unknown("document", doc, "the index", documents, "documents are named by file, without the extension")
+            )
+        speakers = reader.speakers(doc) if speaker is not None else []
+        if speaker is not None and not any(speaker.lower() in s.lower() for s in speakers):
+            where = repr(doc) if doc is not None else "the index"
+            raise RagError(_unknown("speaker", speaker, where, speakers, "any part of a name will do"))
 
     def _retrieve(
         self, query: str, k: int | None, doc: str | None, speaker: str | None
@@ -427,3 +443,20 @@ def without_generator(pipeline: Pipeline) -> Pipeline:
     return Pipeline(
         replace(pipeline.settings, generator=None), pipeline.embedder, extractive, reranker=pipeline.reranker
     )
+
+
+def _unknown(what: str, asked: str, where: str, known: Sequence[str], hint: str) -> str:
+    """ "no document 'x.txt' in the index (did you mean 'x'?); ..." with the first few known ones."""
+    import difflib
+
+    by_word = {w.lower(): name for name in known for w in name.split()}  # "Rute" is near "Rutte", not "Mark Rutte"
+    near = difflib.get_close_matches(asked, known, n=1, cutoff=0.6) or [
+        by_word[w] for w in difflib.get_close_matches(asked.lower(), list(by_word), n=1, cutoff=0.6)
+    ]
+    guess = f" (did you mean {near[0]!r}?)" if near else ""
+    shown = ", ".join(repr(k) for k in known[:_LISTED])
+    more = f" and {len(known) - _LISTED} more (rag info lists them)" if len(known) > _LISTED else ""
+    return f"no {what} {asked!r} in {where}{guess}; {hint}. Known: {shown or 'none'}{more}"
+
+
+_LISTED = 10  # known documents or speakers named in an error; `rag info` has them all

@@ -107,7 +107,8 @@ def test_search_filters_by_document_and_speaker(presser_pipeline, tmp_path: Path
     assert {h.passage.doc for h in presser_pipeline.search("training centre", k=10, doc="other")} == {"other"}
     hits = presser_pipeline.search("training centre", k=10, speaker="radio sur")
     assert [h.passage.speaker for h in hits] == ["Maria Lopez (Radio Sur)"]
-    assert presser_pipeline.search("training centre", k=10, doc="no-such-doc") == []
+    with pytest.raises(RagError, match="no document 'no-such-doc'"):  # not "nothing found"
+        presser_pipeline.search("training centre", k=10, doc="no-such-doc")
 
 
 def test_pipeline_hands_hits_to_its_answerer(presser_pipeline, fake_embedder):
@@ -284,3 +285,16 @@ def test_lead_with_keeps_the_first_then_adds_other_places():
     assert lead_with([a, b, c], [d], 3, 2) == [a, b]  # k below n_first
     assert lead_with([], [d], 3, 5) == [d]
     assert lead_with([], [], 3, 5) == []
+
+
+def test_a_filter_naming_no_document_or_speaker_is_an_error_not_a_decline(presser_pipeline):
+    with pytest.raises(
+        RagError, match=r"no document 'presser-2025-01-01.txt' in the index \(did you mean 'presser-2025-01-01'\?\)"
+    ):
+        presser_pipeline.ask("What target did Allies agree?", doc="presser-2025-01-01.txt")
+    with pytest.raises(RagError, match=r"no speaker 'Kaja' in the index \(did you mean 'Ali Kaya \(Daily News\)'\?\)"):
+        presser_pipeline.ask("What did Kaya ask?", speaker="Kaja")
+    with pytest.raises(RagError, match=r"no speaker 'Bob' in 'presser-2025-01-01'; any part"):
+        presser_pipeline.search("training centre", doc="presser-2025-01-01", speaker="Bob")
+    # a part of a name is enough, in any case
+    assert presser_pipeline.ask("What did she ask?", speaker="radio sur").hits
