@@ -21,6 +21,7 @@ from ui.chat import (
     add_uploads,
     chat_turn,
     document_choices,
+    refreshed_choices,
     speaker_choices,
 )
 from ui.formatting import as_text, hits_html, source_card_html, transcript_html
@@ -183,7 +184,16 @@ def build_demo(pipeline: Pipeline, *, notice: str = "") -> Any:
             message = add_uploads(pipeline, paths or [], settings.uploads, int(settings.max_upload_mb * 1_000_000))
             return [message, gr.update(choices=document_choices(pipeline)), None]
 
-        upload.upload(add_files, upload, [upload_status, doc, upload], api_name="upload")
+        def refresh(chosen_doc: str | None, chosen_speaker: str | None) -> list[Any]:
+            documents, chosen_doc, speakers, chosen_speaker = refreshed_choices(pipeline, chosen_doc, chosen_speaker)
+            return [gr.update(choices=documents, value=chosen_doc), gr.update(choices=speakers, value=chosen_speaker)]
+
+        # The speakers of an uploaded transcript are choices at once, and a page (re)loaded
+        # after a `rag ingest` elsewhere lists what the index holds now.
+        upload.upload(add_files, upload, [upload_status, doc, upload], api_name="upload").then(
+            refresh, [doc, speaker], [doc, speaker], api_visibility="private"
+        )
+        demo.load(refresh, [doc, speaker], [doc, speaker], api_visibility="private")
 
         def ask_api(
             question: str,

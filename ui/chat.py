@@ -120,6 +120,18 @@ def speaker_choices(pipeline: Pipeline, doc: str | None) -> list[str]:
     return [ALL_SPEAKERS, *pipeline.reader().speakers(doc)]
 
 
+def refreshed_choices(
+    pipeline: Pipeline, doc: str | None, speaker: str | None
+) -> tuple[list[str], str, list[str], str]:
+    """(documents, document, speakers, speaker) as the index holds them now: after an upload
+    or another process's ingest, the lists built when the page was made are stale. A chosen
+    document or speaker is kept where it still exists."""
+    documents = document_choices(pipeline)
+    doc = doc if doc in documents else ALL_DOCUMENTS
+    speakers = speaker_choices(pipeline, doc)
+    return documents, doc, speakers, speaker if speaker in speakers else ALL_SPEAKERS
+
+
 # -- uploads -----------------------------------------------------------------------
 # Letters and digits of any script stay ("Пресс-конференция.txt", "réunion.vtt"): the
 # document id is the file name, and a name of dashes alone says nothing.

@@ -10,6 +10,7 @@ from ui.chat import (
     add_uploads,
     chat_turn,
     document_choices,
+    refreshed_choices,
     safe_name,
     speaker_choices,
 )
@@ -68,6 +69,27 @@ def test_speaker_choices_follow_the_document(presser_pipeline):
         "Jane Doe",
         "Maria Lopez (Radio Sur)",
     ]
+
+
+def test_refreshed_choices_list_an_uploaded_transcripts_speakers_under_all_documents(presser_pipeline, tmp_path):
+    before = speaker_choices(presser_pipeline, None)
+    add_uploads(
+        presser_pipeline,
+        [
+            upload(
+                tmp_path,
+                "mfa.txt",
+                "Reporter: Will China respond?\nMao Ning: We oppose the export controls.\nReporter: How?\nMao Ning: Firmly.\n",
+            )
+        ],
+        tmp_path / "up",
+        MB,
+    )
+    documents, doc, speakers, speaker = refreshed_choices(presser_pipeline, ALL_DOCUMENTS, "Jane Doe")
+    assert "mfa" in documents and doc == ALL_DOCUMENTS
+    assert "Mao Ning" in speakers and set(before) < set(speakers) and speaker == "Jane Doe"
+    # a choice the index no longer holds falls back to all
+    assert refreshed_choices(presser_pipeline, "gone", "Nobody")[1::2] == (ALL_DOCUMENTS, ALL_SPEAKERS)
 
 
 def test_safe_name_keeps_uploads_inside_their_folder():
