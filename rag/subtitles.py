@@ -2,7 +2,9 @@
 
 Each cue's text lines keep their physical line numbers, so a citation names the lines
 and the time. Speakers come from WebVTT voice tags (`<v Mark Rutte>`) or a `NAME:` prefix;
-a cue without one continues the previous speaker. A malformed cue stops the file with
+a cue without one continues the previous speaker. YouTube's automatic captions (yt-dlp's
+.vtt: a line of spaces after each timing line, words timed in the text, each cue showing
+the previous cue's line again) are read once per line. A malformed cue stops the file with
 its line number: nothing is dropped silently. SRT is validated by the `srt` package
 (strict mode reports where parsing failed); WebVTT is scanned here, because webvtt-py
 (0.6.0, checked) skips a cue whose timing line is malformed without a word.
@@ -22,14 +24,23 @@ from rag.records import Transcript, Turn
 UNKNOWN_SPEAKER = "Unknown speaker"
 _VTT_TIME = re.compile(r"^(?:(\d+):)?([0-5]\d):([0-5]\d)\.(\d{3})$")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>")
+# A time inside a cue's text, word by word: YouTube's automatic captions, whose cues roll
+# (each shows the previous cue's line again above its own).
+_WORD_TIME = re.compile(r"<(?:\d+:)?\d{2}:\d{2}\.\d{3}>")
 _MARKUP = re.compile(r"<[^>]*>")  # <i>, <b>, <c.x>, </v>, <00:00:01.000>, {\an8} is left alone
 _NAME = re.compile(r"^[A-Z][A-Za-z.'’-]*(?:\s+(?:[A-Z][A-Za-z.'’-]*|de|van|von|der|da|la|al|bin))*$")
 
 
-def _blocks(lines: list[str], start: int = 0) -> Iterator[list[tuple[int, str]]]:
-    """Runs of non-blank lines as (line number, text)."""
+def _blocks(lines: list[str], start: int = 0, *, spaced_cues: bool = False) -> Iterator[list[tuple[int, str]]]:
+    """Runs of non-blank lines as (line number, text). `spaced_cues` (WebVTT, where only an
+    empty line ends a cue): a line of spaces right after a timing line, before the cue's
+    text, is skipped, not an end (YouTube's automatic captions as yt-dlp saves them)."""
     block: list[tuple[int, str]] = []
     for i in range(start, len(lines)):
+        if spaced_cues and lines[i] and is_blank(lines[i]) and block and "-->" in block[-1][1]:
+            following = lines[i + 1] if i + 1 < len(lines) else ""
+            if not is_blank(following) and "-->" not in following:
+                continue
         if is_blank(lines[i]):
             if block:
                 yield block
@@ -104,7 +115,9 @@ def parse_vtt(text: str, doc: str) -> Transcript:
     if first is None or not lines[first].lstrip("\ufeff").startswith("WEBVTT"):
         raise TranscriptFormatError(f"{doc}: a .vtt file must start with WEBVTT")
     turns, speaker = [], UNKNOWN_SPEAKER
-    for block in list(_blocks(lines, first))[1:]:
+    rolling = bool(_WORD_TIME.search(text))
+    shown = ""  # the last line the previous cue showed
+    for block in list(_blocks(lines, first, spaced_cues=True))[1:]:
         head = block[0][1].strip()
         if head.startswith(("NOTE", "STYLE", "REGION")):
             continue
@@ -119,6 +132,12 @@ def parse_vtt(text: str, doc: str) -> Transcript:
             raise TranscriptFormatError(f"{doc}: malformed timing line {number}: {line.strip()!r}")
         start, end = _vtt_seconds(parts[0], number, doc), _vtt_seconds(parts[2], number, doc)
         text_lines = block[timing + 1 :]
+        if rolling and text_lines:  # the line still on screen from the cue before is not said again
+            said = [visible_text(t).strip() for _, t in text_lines]
+            first_new = next((i for i, t in enumerate(said) if t not in ("", shown)), len(said))
+            last_new = max((i for i, t in enumerate(said) if t), default=-1)
+            shown = said[last_new] if last_new >= 0 else shown
+            text_lines = text_lines[first_new : last_new + 1]
         if not text_lines:
             continue
         turns.append(_cue_turn(text_lines, start, end, speaker))

@@ -71,3 +71,28 @@ def test_a_cue_before_any_name_has_an_unknown_speaker():
 def test_a_malformed_cue_is_reported_with_its_line_never_dropped(parse, text, message):
     with pytest.raises(TranscriptFormatError, match=message):
         parse(text, "t")
+
+
+# YouTube's automatic captions as yt-dlp saves them: a line of one space after each timing
+# line, words timed inside the text, and each cue showing the previous cue's line again.
+YOUTUBE_AUTO = (
+    "WEBVTT\nKind: captions\nLanguage: en\n\n"
+    "00:00:00.000 --> 00:00:03.110 align:start position:0%\n \n"
+    "so<00:00:00.480><c> today</c><00:00:00.900><c> we look at housing</c>\n\n"
+    "00:00:03.110 --> 00:00:03.120 align:start position:0%\nso today we look at housing\n \n\n"
+    "00:00:03.120 --> 00:00:06.590 align:start position:0%\nso today we look at housing\n"
+    "prices<00:00:03.600><c> fell</c><00:00:03.900><c> in Denver</c>\n"
+)
+
+
+def test_youtube_automatic_captions_are_read_once_each_line_with_its_time():
+    t = parse_vtt(YOUTUBE_AUTO, "yt")
+    assert [(u.line_start, u.line_end, u.lines, u.time_start, u.time_end) for u in t.turns] == [
+        (7, 7, ("so today we look at housing",), 0.0, 3.11),
+        (15, 15, ("prices fell in Denver",), 3.12, 6.59),
+    ]
+
+
+def test_a_cue_repeating_a_line_is_kept_where_captions_do_not_roll():
+    text = "WEBVTT\n\n00:01.000 --> 00:02.000\nYes.\n\n00:02.000 --> 00:03.000\nYes.\n"
+    assert [u.lines for u in parse_vtt(text, "plain").turns] == [("Yes.",), ("Yes.",)]
