@@ -21,6 +21,37 @@ def test_every_encoding_reads_the_same_text(data):
     assert decode_transcript(data, "f") == TEXT
 
 
+# Short interviews as Windows saves them: charset-normalizer alone read the first as cp775
+# ("About Ć50,000 ¢ more") and the French one as cp1257 ("Hélčne Lefčvre").
+SHORT = [
+    (
+        "cp1252",
+        "Q: What did the café cost?\r\n\r\nA: About €50,000 – more than planned. "
+        "We called it “the money pit”.\r\n\r\nQ: Again?\r\n\r\nA: Naïvely, yes. But I’d hire better.\r\n",
+    ),
+    (
+        "cp1252",
+        "Entretien avec Hélène Lefèvre\r\n\r\nQ: Où en est la rénovation du café à Paris ?"
+        "\r\n\r\nR: Très avancée, ça coûte déjà 50 000 €. Nous étions naïfs.\r\n",
+    ),
+    (
+        "cp1250",
+        "Rozhovor s Jiřím Novákem\r\n\r\nOt: Kolik stála rekonstrukce kavárny?\r\n\r\n"
+        "Od: Asi 50 000 € – víc, než jsme plánovali. Říkali jsme tomu černá díra.\r\n",
+    ),
+    (
+        "cp1250",
+        "Wywiad z Łukaszem Żółtkiem\r\n\r\nP: Ile kosztował remont kawiarni?\r\n\r\n"
+        "O: Około 50 000 zł – więcej, niż zakładaliśmy. Źle to policzyliśmy.\r\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("encoding", "text"), SHORT, ids=["english", "french", "czech", "polish"])
+def test_a_short_file_in_a_windows_code_page_reads_as_written(encoding, text):
+    assert decode_transcript(text.encode(encoding), "f") == text
+
+
 def test_a_cyrillic_code_page_is_detected():
     text = "Генеральный секретарь: расходы на оборону растут каждый год.\n" * 3
     assert decode_transcript(text.encode("cp1251"), "f") == text
