@@ -42,6 +42,7 @@ from rag.labels import (
     without_leading_time,
 )
 from rag.lines import is_blank, split_lines
+from rag.printed_numbers import without_printed_numbers
 from rag.records import Transcript, Turn
 
 UNKNOWN_SPEAKER = "Unknown speaker"
@@ -203,7 +204,8 @@ def parse_text(text: str, doc: str) -> Transcript:
 
     Example: "Jane Doe, Spokesperson\\nHello.\\n" -> one turn, speaker "Jane Doe", lines 2-2.
     """
-    lines = split_lines(text)
+    written = split_lines(text)
+    lines = without_printed_numbers(written)  # read as said: a court reporter's line numbers off
     body_start, title, date, by_line = _read_header(lines)
     aliases: dict[str, str] = {}
     opening_speaker = _register_header_person(by_line, aliases)
@@ -279,7 +281,7 @@ def parse_text(text: str, doc: str) -> Transcript:
             if time is None:
                 time = opening_time()
     close()
-    return Transcript(doc, tuple(lines), title, date, _ended(tuple(_trim(t) for t in turns)), aliases)
+    return Transcript(doc, tuple(written), title, date, _ended(tuple(_trim(t) for t in turns)), aliases)
 
 
 def _ended(turns: tuple[Turn, ...]) -> tuple[Turn, ...]:
