@@ -345,11 +345,12 @@ def _read_header(lines: list[str]) -> tuple[int, str, str, str]:
 
 
 def _is_title(lines: list[str], i: int) -> bool:
-    """A first line that is short, not a sentence and not a label (labels have text beneath)."""
+    """A first line that is short, not a sentence and not a label (labels have text beneath,
+    a title a blank line or a header field: "Date: 4 February 2025")."""
     line = lines[i].strip()
     if line.startswith("#"):
         return True
-    next_blank = i + 1 >= len(lines) or is_blank(lines[i + 1])
+    next_blank = i + 1 >= len(lines) or is_blank(lines[i + 1]) or bool(_FIELD.match(lines[i + 1].strip()))
     return (
         next_blank
         and only_time(line) is None  # "0:00" above a YouTube transcript's first words

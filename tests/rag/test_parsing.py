@@ -522,3 +522,13 @@ def test_a_label_with_brackets_inside_brackets():
         ("Hon. Bill Morneau (Minister of Finance)", 3, 3),
     ]
     assert t.turns[0].lines == ("I call the meeting to order.",)
+
+
+def test_a_title_with_header_fields_right_beneath_it_is_the_header():
+    t = parse_text(
+        "Project Harbour evaluation interview\nDate: 4 February 2025\nLocation: Leeds\n\n"
+        "Interviewer: Can you describe your role?\nRespondent: I coordinated the volunteers.\n",
+        "harbour",
+    )
+    assert (t.title, t.date) == ("Project Harbour evaluation interview", "4 February 2025")
+    assert [u.speaker for u in t.turns] == ["Interviewer", "Respondent"]  # no "Date", no "Location"
