@@ -32,8 +32,10 @@ CONTEXT_WORDS = 32
 # lines of speech ("0:04", YouTube's transcript) taken out of the text and kept as its
 # times, speech after a heading its speaker's before it; 7: a long sentence over several
 # lines is cut at its line breaks (rag/sentences.py quotable_spans), captions at theirs;
-# 8: a timed turn ends when the next starts.
-TEXT_RULE = 8
+# 8: a timed turn ends when the next starts; 9: a court reporter's printed line numbers
+# come off (rag/printed_numbers.py), a title over header fields is the header, YouTube's
+# rolling automatic captions are read once per line.
+TEXT_RULE = 9
 # Rules from this one on embed the same text for the same passages (4 to 8 changed only
 # which passages a file makes): a document indexed under one of them whose file, read again,
 # makes the very same passages keeps its vectors instead of being embedded again.
