@@ -70,7 +70,13 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]
     refused: list[tuple[str, str]] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES))
+            files = [p for p in path.rglob("*") if p.is_file()]
+            transcripts = sorted(p for p in files if p.suffix.lower() in SUPPORTED_SUFFIXES)
+            if not transcripts:  # an empty folder, or only .docx and .pdf: say so, not "0 added"
+                others = sorted({p.suffix.lower() or "(none)" for p in files})
+                held = f"; it holds {len(files)} other files ({', '.join(others)})" if files else ""
+                refused.append((str(path), f"holds no transcript file ({', '.join(SUPPORTED_SUFFIXES)}){held}"))
+            found.extend(transcripts)
         elif not path.exists():
             refused.append((str(path), "no such file or folder"))
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:

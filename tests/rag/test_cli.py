@@ -243,3 +243,17 @@ def test_a_different_transcript_of_the_same_name_is_refused_not_swapped_in(cli, 
     second.rename(moved)
     moved.write_text("Bo: The Gdansk ferry is late again.\n")
     assert main(["ingest", str(moved), "--index", str(cli)]) == 0
+
+
+def test_a_folder_with_no_transcript_says_so(cli, tmp_path: Path, capsys):
+    empty, office = tmp_path / "empty", tmp_path / "office"
+    empty.mkdir(), office.mkdir()
+    (office / "minutes.docx").write_bytes(b"PK")
+    (office / "slides.pdf").write_bytes(b"%PDF")
+    assert main(["ingest", str(empty), str(office), "--index", str(cli)]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {empty}: holds no transcript file (.txt, .md, .srt, .vtt, .json)\n" in err
+    assert (
+        f"error: {office}: holds no transcript file (.txt, .md, .srt, .vtt, .json); it holds 2 other files (.docx, .pdf)"
+        in err
+    )
