@@ -450,9 +450,12 @@ def _unknown(what: str, asked: str, where: str, known: Sequence[str], hint: str)
     import difflib
 
     by_word = {w.lower(): name for name in known for w in name.split()}  # "Rute" is near "Rutte", not "Mark Rutte"
-    near = difflib.get_close_matches(asked, known, n=1, cutoff=0.6) or [
-        by_word[w] for w in difflib.get_close_matches(asked.lower(), list(by_word), n=1, cutoff=0.6)
-    ]
+    stem = asked.rsplit(".", 1)[0].lower()  # "presser.txt": a file name given for its document
+    near = (
+        difflib.get_close_matches(asked, known, n=1, cutoff=0.6)
+        or [by_word[w] for w in difflib.get_close_matches(asked.lower(), list(by_word), n=1, cutoff=0.6)]
+        or [k for k in known if k.lower().startswith(stem)][:1]
+    )
     guess = f" (did you mean {near[0]!r}?)" if near else ""
     shown = ", ".join(repr(k) for k in known[:_LISTED])
     more = f" and {len(known) - _LISTED} more (rag info lists them)" if len(known) > _LISTED else ""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from embeddings.sentence_transformer import ModelNotAvailableError
+from rag.errors import RagError
 from rag.ingest import SUPPORTED_SUFFIXES
 from rag.pipeline import Pipeline
 from rag.settings import Settings
@@ -203,7 +205,13 @@ def build_demo(pipeline: Pipeline, *, notice: str = "") -> Any:
             k: int | None = None,
         ) -> dict[str, Any]:
             """The same JSON object as `rag ask --json`, for scripts."""
-            return pipeline.ask(question, history=history or [], doc=doc, speaker=speaker, k=k).to_json()
+            # What the caller can fix comes back as its message, with no traceback in the server's log.
+            if not (question or "").strip():
+                raise gr.Error("the question is empty: send the question to ask", print_exception=False)
+            try:
+                return pipeline.ask(question, history=history or [], doc=doc, speaker=speaker, k=k).to_json()
+            except (RagError, ModelNotAvailableError) as exc:
+                raise gr.Error(str(exc), print_exception=False) from None
 
         gr.api(ask_api, api_name="ask")
     return demo

@@ -59,3 +59,15 @@ def test_auth_keeps_out_whoever_has_no_login(presser_pipeline):
         assert reply["citations"]
     finally:
         demo.close()
+
+
+def test_ask_api_errors_are_the_message_not_a_traceback(client, capfd):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="the question is empty"):
+        client.predict("  ", api_name="/ask")
+    with pytest.raises(
+        AppError, match=r"no document 'presser.txt' in the index \(did you mean 'presser-2025-01-01'\?\)"
+    ):
+        client.predict("What target did Allies agree?", [], "presser.txt", api_name="/ask")
+    assert "Traceback" not in capfd.readouterr().err
