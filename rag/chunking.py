@@ -34,7 +34,7 @@ CONTEXT_WORDS = 32
 # lines is cut at its line breaks (rag/sentences.py quotable_spans), captions at theirs;
 # 8: a timed turn ends when the next starts; 9: a court reporter's printed line numbers
 # come off (rag/printed_numbers.py), a title over header fields is the header, YouTube's
-# rolling automatic captions are read once per line.
+# rolling automatic captions are read once per line, "approx." ends no sentence.
 TEXT_RULE = 9
 # Rules from this one on embed the same text for the same passages (4 to 8 changed only
 # which passages a file makes): a document indexed under one of them whose file, read again,

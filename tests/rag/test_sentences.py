@@ -19,3 +19,11 @@ def test_sentences_are_kept_where_they_are_short_or_on_one_line():
     assert quotable_spans(wrapped) == sentence_spans(wrapped)  # hard-wrapped prose keeps its sentences
     long_line = " ".join(["word"] * 200) + "."
     assert quotable_spans(long_line) == [(0, len(long_line))]
+
+
+def test_an_abbreviation_sentencex_does_not_know_ends_no_sentence():
+    text = "The delegation departs at approx. 9 p.m. on Sunday. Approx. 3,000 troops will follow."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "The delegation departs at approx. 9 p.m. on Sunday.",
+        "Approx. 3,000 troops will follow.",
+    ]
