@@ -21,7 +21,7 @@ def sentence_spans(text: str, language: str = "en") -> list[tuple[int, int]]:
 
     Example: sentence_spans("Hi there. Bye.") == [(0, 9), (10, 14)]
     """
-    spans = []
+    spans: list[tuple[int, int]] = []
     for bound in get_sentence_boundaries(language, text):
         start, end = bound["start_index"], bound["end_index"]
         while start < end and text[start].isspace():
