@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from tqdm import tqdm
 
-from embeddings.base import Embedder
+from embeddings.base import Embedder, Vectors
 from rag.chunking import SAME_EMBEDDING_TEXT_SINCE, TEXT_RULE, chunk_transcript, embedding_texts
 from rag.errors import TranscriptFormatError
 from rag.parsing import read_transcript
@@ -179,13 +180,17 @@ def prepare_updates(
             logger.info("%s: the same passages as before; their vectors are kept", doc)
         else:
             texts = embedding_texts(passages, embedder.count_tokens, model_max_tokens=embedder.max_tokens)
-            vectors = embedder.embed_passages(texts)
+            vectors = _embedded(embedder, texts, f"{doc}: passages", show_progress)
         spans = window_spans(passages) if windows else []  # off: about half the embedding work
         if kept is not None and spans and kept.windows == tuple(spans):
             window_vectors = kept.window_vectors
         else:
             window_vectors = (
-                embedder.embed_passages([window_text(passages[a : b + 1]) for a, b in spans]) if spans else None
+                _embedded(
+                    embedder, [window_text(passages[a : b + 1]) for a, b in spans], f"{doc}: windows", show_progress
+                )
+                if spans
+                else None
             )
         updates.append(
             DocumentUpdate(
@@ -207,3 +212,23 @@ def _elsewhere(indexed_source: str | None, source: str) -> bool:
     """Whether the document was indexed from another file that is still there: a different
     transcript of the same name, not this one moved (its old path gone) or re-read."""
     return indexed_source is not None and indexed_source != source and Path(indexed_source).is_file()
+
+
+# A file of more passages than this shows its own progress bar while embedding: a 7 MB
+# transcript (60,000 turns) spent over 30 minutes at "0/1 files" on 2 cores, with nothing to
+# tell it from a hang. Smaller files embed in one call, as before (a call embeds its texts
+# in batches of its own choosing; splitting the call may move the last digits of a vector).
+PROGRESS_FROM = 2_000
+_PROGRESS_STEP = 512
+
+
+def _embedded(embedder: Embedder, texts: Sequence[str], what: str, show_progress: bool) -> Vectors:
+    """embedder.embed_passages(texts), with a progress bar for a large file when asked."""
+    if not show_progress or len(texts) <= PROGRESS_FROM:
+        return embedder.embed_passages(texts)
+    parts = []
+    with tqdm(total=len(texts), desc=f"embedding {what}", unit="text", leave=False) as bar:
+        for start in range(0, len(texts), _PROGRESS_STEP):
+            parts.append(embedder.embed_passages(texts[start : start + _PROGRESS_STEP]))
+            bar.update(len(parts[-1]))
+    return np.concatenate(parts)

@@ -257,3 +257,18 @@ def test_a_folder_with_no_transcript_says_so(cli, tmp_path: Path, capsys):
         f"error: {office}: holds no transcript file (.txt, .md, .srt, .vtt, .json); it holds 2 other files (.docx, .pdf)"
         in err
     )
+
+
+def test_a_large_file_shows_its_embedding_progress_with_the_same_vectors(cli, presser: Path, capsys, monkeypatch):
+    import rag.ingest
+
+    main(["ingest", str(presser), "--index", str(cli)])
+    reader = IndexReader.open(cli, "fake-bag-of-words")  # held: vectors() is a view of its memory
+    before = reader.vectors.vectors().copy()
+    capsys.readouterr()
+    monkeypatch.setattr(rag.ingest, "PROGRESS_FROM", 2)
+    monkeypatch.setattr(rag.ingest, "_PROGRESS_STEP", 2)
+    assert main(["ingest", "--rebuild", str(presser), "--index", str(cli)]) == 0
+    assert "embedding presser-2025-01-01: passages" in capsys.readouterr().err
+    reader = IndexReader.open(cli, "fake-bag-of-words")
+    assert (reader.vectors.vectors() == before).all()
