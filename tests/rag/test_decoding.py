@@ -47,7 +47,16 @@ SHORT = [
 ]
 
 
-@pytest.mark.parametrize(("encoding", "text"), SHORT, ids=["english", "french", "czech", "polish"])
+# cp1250 files whose best guess stands: cp1252 would misread "ů" ("Děkuji") and "ő" ("nőtt").
+SHORT += [
+    ("cp1250", "Moderátor: Dobrý den, vítejte.\nPetr Novák: Děkuji. Rozpočet na silnice vzrostl o pět procent.\n"),
+    ("cp1250", "Moderátor: Jó napot kívánok.\nKovács Péter: Köszönöm. A költségvetés nőtt, ez fontos.\n"),
+]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"), SHORT, ids=["english", "french", "czech", "polish", "czech-2", "hungarian"]
+)
 def test_a_short_file_in_a_windows_code_page_reads_as_written(encoding, text):
     assert decode_transcript(text.encode(encoding), "f") == text
 
