@@ -17,6 +17,7 @@ threshold gets its approximate index with the ingest that takes it there; the wi
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import logging
@@ -36,7 +37,7 @@ import numpy as np
 
 from embeddings.base import Vectors
 from embeddings.faiss_index import EXACT_MAX_PASSAGES, FaissIndex, IndexSpec, choose_spec
-from rag.errors import IndexDamagedError, IndexMismatchError, IndexNotFoundError
+from rag.errors import IndexDamagedError, IndexMismatchError, IndexNotFoundError, RagError
 from rag.labels import plain_label_line
 from rag.lexical import LexicalIndex
 from rag.records import Passage, Transcript
@@ -163,6 +164,10 @@ def reading(index_dir: Path, name: str, *, ingest: bool = False) -> Iterator[Non
     except _UNREADABLE as exc:
         cause = (str(exc).splitlines() or [type(exc).__name__])[0].rsplit("Error: ", 1)[-1]  # FAISS: "Error in ..."
         nothing = "this ingest changed nothing; " if ingest else ""
+        if "disk is full" in cause or getattr(exc, "errno", None) == errno.ENOSPC:  # the disk, not the index
+            raise RagError(
+                f"the disk holding the index at {index_dir} is full ({cause}): {nothing}free some space and try again"
+            ) from exc
         raise IndexDamagedError(
             f"{name} of the index at {index_dir} cannot be read ({cause}): {nothing}"
             f"`rag info --check --index {index_dir}` lists what is damaged, and "
@@ -218,20 +223,17 @@ def write_generation(
     documents: dict[str, Any] = {}
     kept_rows: list[int] = []
     kept_windows: list[int] = []
-    carried = old["files"] if old else {}  # the old generation's files, read to carry documents over
-    try:
+    try:  # the old generation's files are read here (`reading`: damage named, not a traceback)
         if old:
-            with reading(index_dir, carried["passages"], ingest=True):
+            with reading(index_dir, old["files"]["passages"], ingest=True):
                 documents, kept_rows, kept_windows = _copy_kept(db, index_dir, old, replaced)
         n_passages = len(kept_rows) + sum(len(u.passages) for u in updates)
         spec = choose_spec(n_passages, vector_index, exact_max=exact_max_passages)
-        with reading(index_dir, carried.get("vectors", ""), ingest=True):
-            index = _vector_index(index_dir, old, kept_rows, spec, dim)
+        index = _vector_index(index_dir, old, kept_rows, spec, dim)
         n_windows = len(kept_windows) + sum(len(u.windows) for u in updates)
         window_spec = choose_spec(n_windows, vector_index, exact_max=exact_max_passages)
-        with reading(index_dir, carried.get("windows", ""), ingest=True):
-            windows = _vector_index(index_dir, old, kept_windows, window_spec, dim, part="windows")
-    except IndexDamagedError:  # the old generation cannot be carried over: leave no half-written one
+        windows = _vector_index(index_dir, old, kept_windows, window_spec, dim, part="windows")
+    except RagError:  # damaged, or a full disk: leave no half-written generation
         db.close()
         (index_dir / names["passages"]).unlink(missing_ok=True)
         raise
@@ -338,7 +340,8 @@ def _vector_index(
     """
     if not kept_rows or old is None:
         return FaissIndex(dim, spec=spec)
-    old_index = FaissIndex.load(index_dir / old["files"][part], vector_spec(old, part))
+    with reading(index_dir, old["files"][part], ingest=True):
+        old_index = FaissIndex.load(index_dir / old["files"][part], vector_spec(old, part))
     if old_index.spec == spec and kept_rows == list(range(len(old_index))):
         return old_index
     index = FaissIndex(dim, spec=spec)

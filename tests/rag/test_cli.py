@@ -272,3 +272,27 @@ def test_a_large_file_shows_its_embedding_progress_with_the_same_vectors(cli, pr
     assert "embedding presser-2025-01-01: passages" in capsys.readouterr().err
     reader = IndexReader.open(cli, "fake-bag-of-words")
     assert (reader.vectors.vectors() == before).all()
+
+
+def test_a_full_disk_is_named_as_such_not_as_damage(cli, presser: Path, tmp_path: Path, capsys, monkeypatch):
+    import sqlite3
+
+    import rag.store
+
+    main(["ingest", str(presser), "--index", str(cli)])
+    before = {p.name: p.read_bytes() for p in cli.iterdir() if p.is_file()}
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(rag.store, "_copy_kept", full)
+    more = tmp_path / "more.txt"
+    more.write_text("Alice: We should ship the training centre in March.\nBob: Not before April.\n")
+    capsys.readouterr()
+    assert main(["ingest", str(more), "--index", str(cli)]) == 1
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last == (
+        f"error: the disk holding the index at {cli} is full (database or disk is full): "
+        "this ingest changed nothing; free some space and try again"
+    )
+    assert {p.name: p.read_bytes() for p in cli.iterdir() if p.is_file()} == before
