@@ -45,3 +45,10 @@ def without_printed_numbers(lines: list[str]) -> list[str]:
         alone = lines[i].strip() == match[1]
         out[i] = "" if page_starts and alone else lines[i][match.end() :]  # a page number, above the page's line 1
     return out
+
+
+def without_number(line: str) -> str:
+    """One line without a leading printed number: " 5   THE COURT: Yes." -> "THE COURT: Yes."
+    For looking up a label on a stored line of a numbered transcript (rag/store.py label_lines)."""
+    match = _NUMBERED.match(line)
+    return line[match.end() :] if match else line

@@ -40,6 +40,7 @@ from embeddings.faiss_index import EXACT_MAX_PASSAGES, FaissIndex, IndexSpec, ch
 from rag.errors import IndexDamagedError, IndexMismatchError, IndexNotFoundError, RagError
 from rag.labels import plain_label_line
 from rag.lexical import LexicalIndex
+from rag.printed_numbers import without_number
 from rag.records import Passage, Transcript
 from rag.text import spelled_acronyms, term, words
 
@@ -661,7 +662,10 @@ class IndexReader:
         )
         found: dict[tuple[str, int], tuple[str, int, str]] = {}  # per turn, the nearest line that starts with it
         for d, start, label, line, text in rows:
-            if (d, start) not in found and plain_label_line(text.lstrip("# ")).strip().startswith(label):
+            written = (text, without_number(text))  # a court reporter's printed number before the label
+            if (d, start) not in found and any(
+                plain_label_line(t.lstrip("# ")).strip().startswith(label) for t in written
+            ):
                 found[d, start] = (d, line, label)
         return list(found.values())
 

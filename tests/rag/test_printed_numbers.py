@@ -47,3 +47,16 @@ def test_numbers_that_start_some_lines_only_stay():
     assert without_printed_numbers(text) == text
     counted = [f"{n} people voted yes in district {n}" for n in (12, 40, 7, 3, 55, 9, 21, 30, 8, 14, 2)]
     assert without_printed_numbers(counted) == counted  # numbered, but no 1, 2, 3 ... run
+
+
+def test_the_label_lines_of_a_numbered_transcript_are_found(make_pipeline, tmp_path):
+    path = tmp_path / "hearing.txt"
+    path.write_text(COURT)
+    pipeline = make_pipeline()
+    pipeline.ingest([path])
+    # the stored lines keep their printed numbers; the label is found behind them
+    assert pipeline.reader().label_lines("MR. SMITH", "hearing") == [
+        ("hearing", 4, "MR. SMITH"),
+        ("hearing", 7, "MR. SMITH"),
+        ("hearing", 15, "MR. SMITH"),
+    ]
