@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,22 +134,28 @@ def refreshed_choices(
 
 
 # -- uploads -----------------------------------------------------------------------
-# Letters and digits of any script stay ("Пресс-конференция.txt", "réunion.vtt"): the
-# document id is the file name, and a name of dashes alone says nothing.
-_UNSAFE = re.compile(r"[^\w.-]+")
+# Letters (with their combining marks) and digits of any script stay: "Пресс-конференция.txt",
+# "réunion.vtt" as macOS writes it (e + U+0301), "साक्षात्कार.txt". The document id is the file
+# name, and a name of dashes alone says nothing.
+_DASHES = re.compile(r"-{2,}")
 
 
 def safe_name(name: str) -> str:
     """A file name that cannot leave its folder: no directories, no dots in front, no
-    characters but letters, digits, "_", "." and "-"; its extension kept.
+    characters but letters, marks, digits, "_", "." and "-"; its extension kept.
 
     Example: safe_name("../../etc/My Talk (v2).txt") == "My-Talk-v2-.txt"
     """
-    base = _UNSAFE.sub("-", Path(name.replace("\\", "/")).name).lstrip(".-")
-    suffix = _UNSAFE.sub("-", Path(name).suffix)
-    if not base or base == suffix.lstrip("."):  # nothing before the extension: "(1).txt" -> "txt"
+    base = Path(unicodedata.normalize("NFC", name).replace("\\", "/")).name
+    suffix = _kept(Path(base).suffix or (base if base.count(".") == 1 and base.startswith(".") else ""))
+    kept = _kept(base).lstrip(".-")
+    if not kept or kept == suffix.lstrip("."):  # nothing before the extension: "().txt", ".txt"
         return f"upload{suffix}"
-    return base
+    return kept
+
+
+def _kept(text: str) -> str:
+    return _DASHES.sub("-", "".join(c if unicodedata.category(c)[0] in "LMN" or c in "._-" else "-" for c in text))
 
 
 def add_uploads(pipeline: Pipeline, paths: Sequence[str | Path], upload_dir: Path, max_bytes: int) -> str:

@@ -104,6 +104,11 @@ def test_safe_name_keeps_letters_of_any_script():
     assert safe_name("新闻发布会.txt") == "新闻发布会.txt"
     assert safe_name("réunion du 3 mai.vtt") == "réunion-du-3-mai.vtt"
     assert safe_name("../Пресс/конференция.srt") == "конференция.srt"
+    # letters written with combining marks: macOS's decomposed "é", Devanagari, Thai
+    assert safe_name("re\u0301union.vtt") == "r\u00e9union.vtt"
+    assert safe_name("साक्षात्कार.txt") == "साक्षात्कार.txt"
+    assert safe_name("สัมภาษณ์.txt") == "สัมภาษณ์.txt"
+    assert safe_name(".txt") == "upload.txt"
 
 
 def upload(tmp_path: Path, name: str, data: str | bytes) -> Path:
