@@ -13,7 +13,8 @@ from sentencex import get_sentence_boundaries
 # Abbreviations sentencex (1.0) ends a sentence after, though a name or a number follows:
 # "departs at approx. 9 p.m." quoted "departs at approx.", dropping the time. Of 41
 # common ones checked, those it already knows (Sec., Gen., Feb., Lt., Dr. ...) are not here.
-_ABBREVIATIONS = re.compile(r"(?i)(?:^|[\s(])(?:approx|est|vol|para|ft|amb|atty|mmes)\.$")
+# Case matters: "9 a.m. EST." and "ten ft." end sentences.
+_ABBREVIATIONS = re.compile(r"(?:^|[\s(])(?:[Aa]pprox|est|[Vv]ol|[Pp]ara|Ft|Amb|Atty|Mmes)\.$")
 
 
 def sentence_spans(text: str, language: str = "en") -> list[tuple[int, int]]:

@@ -27,3 +27,10 @@ def test_an_abbreviation_sentencex_does_not_know_ends_no_sentence():
         "The delegation departs at approx. 9 p.m. on Sunday.",
         "Approx. 3,000 troops will follow.",
     ]
+
+
+def test_a_time_zone_or_a_unit_still_ends_its_sentence():
+    text = "The call starts at 9 a.m. EST. Next question, please."
+    assert [text[a:b] for a, b in sentence_spans(text)][-1] == "Next question, please."
+    text = "The wall is ten ft. It fell over."
+    assert [text[a:b] for a, b in sentence_spans(text)] == ["The wall is ten ft.", "It fell over."]
