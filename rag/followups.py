@@ -77,7 +77,7 @@ def points_back(question: str) -> bool:
         return True
     written = words(question)
     tokens = [fold(w) for w in written]
-    first_name = next((i for i in _named(written)), len(written))
+    first_name = next(iter(_named(written)), len(written))
     first_own = next((i for i, t in enumerate(tokens) if t not in STOP_WORDS), len(tokens))
     for i, token in enumerate(tokens):
         before = tokens[i - 1] if i else ""

@@ -158,6 +158,12 @@ class Pipeline:
         self, query: str, *, k: int | None = None, doc: str | None = None, speaker: str | None = None
     ) -> list[Hit]:
         self.check_filters(doc, speaker)
+        return self._search(query, k=k, doc=doc, speaker=speaker)
+
+    def _search(
+        self, query: str, *, k: int | None = None, doc: str | None = None, speaker: str | None = None
+    ) -> list[Hit]:
+        """search() with filters already checked (ask_stream checks them once per question)."""
         uses = self.settings.uses
         retriever = Retriever(
             self.embedder,
@@ -292,7 +298,7 @@ class Pipeline:
         """
         named = None if speaker else self._named_speaker(query, doc)
         who = speaker or named
-        return named, who, self.search(query, k=k, doc=doc, speaker=who)
+        return named, who, self._search(query, k=k, doc=doc, speaker=who)
 
     def _with_everyone(self, query: str, k: int | None, doc: str | None, own: Sequence[Hit]) -> list[Hit]:
         """The hits to show for a question naming a speaker: the best NAMED_SPEAKER_LEAD of
@@ -300,7 +306,7 @@ class Pipeline:
         elsewhere: what the others said on the topic, which a meeting's discussion of it
         holds as often ("What did PhD C think about the signal to noise ratio?"). A second
         search, reranked again when a reranker is configured."""
-        everyone = self.search(query, k=k, doc=doc)
+        everyone = self._search(query, k=k, doc=doc)
         return lead_with(own, everyone, self.NAMED_SPEAKER_LEAD, k or self.settings.k)
 
     def _named_speaker(self, question: str, doc: str | None) -> str | None:
