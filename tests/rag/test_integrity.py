@@ -104,10 +104,22 @@ def test_unreadable_manifest_is_reported(damaged: Path):
         ("UPDATE passages SET doc = 'ghost' WHERE row = 3", "passage row 3 (ghost lines"),
         ("DELETE FROM documents", "document 'presser-2025-01-01' is in the manifest but not in SQLite"),
         ("DELETE FROM lines WHERE line = 17", "document 'presser-2025-01-01': 23 lines stored"),
+        ("INSERT INTO line_times VALUES ('ghost', 3, 1.0)", "1 line times of no indexed document"),
+        ("INSERT INTO line_times VALUES ('presser-2025-01-01', 99, 1.0)", "1 line times on no line of a turn"),
+        ("INSERT INTO line_times VALUES ('presser-2025-01-01', 5, NULL)", "1 line times that are no time"),
+        ("INSERT INTO line_times VALUES ('presser-2025-01-01', 5, 'soon')", "1 line times that are no time"),
+        ("INSERT INTO line_times VALUES ('presser-2025-01-01', 5, -4.0)", "1 line times that are no time"),
     ],
-    ids=["outside-document", "wrong-lines", "unknown-document", "document-row-gone", "line-gone"],
+    ids=[
+        "outside-document",
+        "wrong-lines",
+        "unknown-document",
+        "document-row-gone",
+        "line-gone",
+        *("line-time-" + i for i in ("unknown-document", "outside-turns", "null", "text", "negative")),
+    ],
 )
-def test_passage_and_document_damage_is_reported(damaged: Path, damage: str, expected: str):
+def test_damage_to_the_passage_store_is_reported(damaged: Path, damage: str, expected: str):
     execute(damaged, damage)
     assert expected in problems(damaged)
 
@@ -189,22 +201,6 @@ def test_subtitle_and_speech_json_passages_check_clean(make_pipeline, tmp_path: 
     assert pipeline.ingest([srt, speech]).failed == []
     assert check_index(pipeline.index_dir, MODEL).problems == ()
     assert not text_matches_lines("budgets and less", ["<i>JANE DOE:</i> We discussed <b>budgets</b> &amp; more."])
-
-
-@pytest.mark.parametrize(
-    ("damage", "expected"),
-    [
-        ("INSERT INTO line_times VALUES ('ghost', 3, 1.0)", "1 line times of no indexed document"),
-        ("INSERT INTO line_times VALUES ('presser-2025-01-01', 99, 1.0)", "1 line times on no line of a turn"),
-        ("INSERT INTO line_times VALUES ('presser-2025-01-01', 5, NULL)", "1 line times that are no time"),
-        ("INSERT INTO line_times VALUES ('presser-2025-01-01', 5, 'soon')", "1 line times that are no time"),
-        ("INSERT INTO line_times VALUES ('presser-2025-01-01', 5, -4.0)", "1 line times that are no time"),
-    ],
-    ids=["unknown-document", "outside-turns", "null", "text", "negative"],
-)
-def test_line_time_damage_is_reported(damaged: Path, damage: str, expected: str):
-    execute(damaged, damage)
-    assert expected in problems(damaged)
 
 
 def test_times_written_inside_turns_check_clean(make_pipeline, tmp_path: Path):
