@@ -21,8 +21,10 @@ STOP_WORDS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
-    """Lower case without accents: "Türkiye" -> "turkiye"."""
+    """Lower case without accents: "Türkiye" -> "turkiye". Cached: every question folds the
+    same passages' words again (a third of `says_little`'s time, 4.7 µs a word uncached)."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -40,9 +42,12 @@ def join_spelled(text: str) -> str:
     return _SPELLED.sub(lambda m: re.sub(r"[_.\s]", "", m.group(0)) + " ", text)
 
 
+_POSSESSIVE = ("'s", "’s")
+
+
 def words(text: str) -> list[str]:
     """Words as written, possessives cut: "Iran's programme" -> ["Iran", "programme"]."""
-    return [re.sub(r"['’]s$", "", w) for w in _WORD.findall(text)]
+    return [w[:-2] if w.endswith(_POSSESSIVE) else w for w in _WORD.findall(text)]
 
 
 def term(word: str) -> str:
