@@ -34,8 +34,10 @@ CONTEXT_WORDS = 32
 # lines is cut at its line breaks (rag/sentences.py quotable_spans), captions at theirs;
 # 8: a timed turn ends when the next starts; 9: a court reporter's printed line numbers
 # come off (rag/printed_numbers.py), a title over header fields is the header, YouTube's
-# rolling automatic captions are read once per line, "approx." ends no sentence.
-TEXT_RULE = 9
+# rolling automatic captions are read once per line, "approx." ends no sentence; 10: the
+# sentences answers quote are embedded too (rag/sentence_vectors.py), so a document
+# indexed before gets them by its next ingest (its passages and windows keep their vectors).
+TEXT_RULE = 10
 # Rules from this one on embed the same text for the same passages (4 to 8 changed only
 # which passages a file makes): a document indexed under one of them whose file, read again,
 # makes the very same passages keeps its vectors instead of being embedded again.

@@ -6,6 +6,7 @@ so a file that fails leaves the index as it was.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -20,6 +21,7 @@ from embeddings.base import Embedder, Vectors
 from rag.chunking import SAME_EMBEDDING_TEXT_SINCE, TEXT_RULE, chunk_transcript, embedding_texts
 from rag.errors import TranscriptFormatError
 from rag.parsing import read_transcript
+from rag.sentence_vectors import held_or_embedded, quotable_sentences
 from rag.store import DocumentUpdate, StoredDocument
 from rag.windows import window_spans, window_text
 
@@ -99,6 +101,7 @@ def prepare_updates(
     max_bytes: int | None = None,
     show_progress: bool = False,
     windows: bool = True,
+    sentences: bool = True,
     stored: Callable[[str], StoredDocument | None] | None = None,
     replace: bool = False,
 ) -> list[DocumentUpdate]:
@@ -110,12 +113,15 @@ def prepare_updates(
     `max_bytes`, a second file with the same document id, or the same content as another
     document (in this run or already indexed) is refused with the reason. With `windows`
     False no windows are embedded (rag/windows.py): about half the embedding work, and no
-    search by windows over these documents until they are ingested with them. `stored`
+    search by windows over these documents until they are ingested with them. With
+    `sentences` False the sentences answers quote from are not embedded here but when a
+    question needs them (rag/sentence_vectors.py). `stored`
     gives a document as indexed: an unchanged file indexed under an older rule that embeds
     the same text (SAME_EMBEDDING_TEXT_SINCE), read again into the same passages, keeps
-    their vectors rather than being embedded again. A file whose document id is taken by a
-    different transcript from another file still on disk ("b/transcript.txt" after
-    "a/transcript.txt") is refused unless `replace`: it would silently take the other's place.
+    their vectors rather than being embedded again, and any sentence it held keeps its
+    vector. A file whose document id is taken by a different transcript from another file
+    still on disk ("b/transcript.txt" after "a/transcript.txt") is refused unless `replace`:
+    it would silently take the other's place.
     """
     max_tokens = min(max_passage_tokens, embedder.max_tokens)
     updates: list[DocumentUpdate] = []
@@ -192,6 +198,9 @@ def prepare_updates(
                 if spans
                 else None
             )
+        quoted = quotable_sentences(passages) if sentences else []  # off: embedded when a question needs them
+        embed = functools.partial(_embedded, embedder, what=f"{doc}: sentences", show_progress=show_progress)
+        sentence_vectors = held_or_embedded(quoted, old.sentence_vectors if old else {}, embed) if quoted else None
         updates.append(
             DocumentUpdate(
                 transcript,
@@ -202,6 +211,8 @@ def prepare_updates(
                 TEXT_RULE,
                 tuple(spans),
                 window_vectors,
+                tuple(quoted),
+                sentence_vectors,
             )
         )
         (report.updated if doc in known else report.added).append(doc)

@@ -3,7 +3,7 @@
 An ingest is all-or-nothing (rag/store.py), so after any crash or kill the manifest, the
 FAISS files and the SQLite store must still agree. This module checks that from the files
 alone, without the embedding model: counts, row ids, documents, every passage's lines, the
-times written inside turns (line_times), and the windows (their vectors, ids, the passages
+times written inside turns (line_times), the sentence vectors' shape, and the windows (their vectors, ids, the passages
 they span and the BM25 over them).
 It only reads; it repairs nothing. Leftover generation files are reported apart from
 problems: a reader may still hold an old generation, and the next ingest removes them.
@@ -201,14 +201,12 @@ def _check_tables(db: sqlite3.Connection, manifest: dict[str, Any]) -> list[str]
     problems += bad[:MAX_LISTED]
     if len(bad) > MAX_LISTED:
         problems.append(f"... and {len(bad) - MAX_LISTED} more passages with problems")
-    return problems + _line_times_problems(db)
+    return problems + _line_times_problems(db) + _sentences_problems(db, manifest["dim"])
 
 
 def _line_times_problems(db: sqlite3.Connection) -> list[str]:
     """Times kept for lines (a citation is timed by them) belong to a line inside a turn of
     an indexed document and are a time; an index written before them has no such table."""
-    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'line_times'").fetchone():
-        return []
     checks = [
         ("of no indexed document", "m.doc NOT IN (SELECT doc FROM documents)"),
         (
@@ -222,11 +220,31 @@ def _line_times_problems(db: sqlite3.Connection) -> list[str]:
             "m.time IS NULL OR typeof(m.time) NOT IN ('real', 'integer') OR m.time < 0",
         ),
     ]
+    return _failing(db, "line_times", "line times", checks)
+
+
+def _sentences_problems(db: sqlite3.Connection, dim: int) -> list[str]:
+    """Sentence vectors (rag/sentence_vectors.py) belong to an indexed document, are found
+    by a 16-byte key and hold `dim` float32s: a short one would be read as another
+    vector's cosine. An index written before them has no such table."""
+    checks = [
+        ("of no indexed document", "m.doc NOT IN (SELECT doc FROM documents)"),
+        ("with a key that is not 16 bytes", "typeof(m.key) != 'blob' OR length(m.key) != 16"),
+        (f"that are not {dim} float32s", f"typeof(m.vector) != 'blob' OR length(m.vector) != {4 * dim}"),
+    ]
+    return _failing(db, "sentences", "sentence vectors", checks)
+
+
+def _failing(db: sqlite3.Connection, table: str, noun: str, checks: list[tuple[str, str]]) -> list[str]:
+    """ "N {noun} {what}" for each (what, condition on its rows as `m`) that rows of `table`
+    meet; none for an index written before the table."""
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone():
+        return []
     problems = []
     for what, where in checks:
-        (n,) = db.execute(f"SELECT count(*) FROM line_times m WHERE {where}").fetchone()
+        (n,) = db.execute(f"SELECT count(*) FROM {table} m WHERE {where}").fetchone()
         if n:
-            problems.append(f"{n} line times {what}")
+            problems.append(f"{n} {noun} {what}")
     return problems
 
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from embeddings.base import Embedder
+from embeddings.base import Embedder, Vectors
 from embeddings.faiss_index import choose_spec
 from embeddings.sentence_transformer import SentenceTransformerEmbedder
 from rag.abstention import decline_reason, measure, read_answer
@@ -27,6 +27,7 @@ from rag.ingest import IngestReport, find_files, outdated_documents, prepare_upd
 from rag.records import Answer, AskResult, AskStep, Citation, Hit, Passage
 from rag.reranking import CrossEncoderReranker, Reranker
 from rag.retriever import Retriever
+from rag.sentence_vectors import StoredSentences
 from rag.settings import Settings
 from rag.sources import Source, source_for
 from rag.speakers import asks_affiliation, asks_moderator, introduces, named_speaker, stands_out
@@ -86,6 +87,10 @@ class Pipeline:
                 self._reader_stamp = stamp
             return self._reader
 
+    def stored_sentence_vectors(self, keys: Sequence[bytes]) -> dict[bytes, Vectors]:
+        """The vectors the current index holds for these sentence keys (rag/sentence_vectors.py)."""
+        return self.reader().sentence_vectors(keys)
+
     def _manifest_stamp(self) -> tuple[int, int] | None:
         try:
             st = (self.index_dir / MANIFEST).stat()
@@ -116,6 +121,7 @@ class Pipeline:
                 max_bytes=int(self.settings.max_file_mb * 1_000_000),
                 show_progress=show_progress,
                 windows=self.settings.uses("windows"),  # `rag ingest --without windows`: a faster ingest
+                sentences=self.settings.uses("sentences"),
                 stored=None if manifest is None else lambda doc: self.reader().stored_document(doc),  # opened if needed
                 replace=replace,
             )
@@ -426,19 +432,24 @@ def open_pipeline(settings: Settings) -> Pipeline:
     settings.reranker a cross-encoder reorders the retrieved candidates; without it, none.
     """
     embedder = SentenceTransformerEmbedder(settings.embedding_model, encoder=settings.encoder)
-    extractive = ExtractiveAnswerer(embedder, max_quotes=settings.max_quotes, sentences=settings.uses("sentences"))
+    # The answerer's sentences come embedded with the index, the question alone is embedded.
+    sentences = StoredSentences(embedder)
+    extractive = ExtractiveAnswerer(sentences, max_quotes=settings.max_quotes, sentences=settings.uses("sentences"))
     reranker = None
     if settings.reranker:
         reranker = CrossEncoderReranker(settings.reranker, trust_remote_code=settings.trust_remote_code)
     if not settings.generator:
-        return Pipeline(settings, embedder, extractive, reranker=reranker)
-    from rag.generative import GenerativeAnswerer, TransformersGenerator
+        pipeline = Pipeline(settings, embedder, extractive, reranker=reranker)
+    else:
+        from rag.generative import GenerativeAnswerer, TransformersGenerator
 
-    generator = TransformersGenerator(
-        settings.generator, max_new_tokens=settings.max_new_tokens, trust_remote_code=settings.trust_remote_code
-    )
-    answerer = GenerativeAnswerer(generator, embedder)
-    return Pipeline(settings, embedder, answerer, alternatives=[extractive], reranker=reranker)
+        generator = TransformersGenerator(
+            settings.generator, max_new_tokens=settings.max_new_tokens, trust_remote_code=settings.trust_remote_code
+        )
+        answerer = GenerativeAnswerer(generator, embedder)
+        pipeline = Pipeline(settings, embedder, answerer, alternatives=[extractive], reranker=reranker)
+    sentences.lookup = pipeline.stored_sentence_vectors  # the index the pipeline reads, reopened as it changes
+    return pipeline
 
 
 def without_generator(pipeline: Pipeline) -> Pipeline:

@@ -26,8 +26,8 @@ import re
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from rag.labels import plain_label_line
 from rag.lexical import LexicalIndex
 from rag.printed_numbers import without_number
 from rag.records import Passage, Transcript
+from rag.sentence_vectors import sentence_key
 from rag.text import spelled_acronyms, term, words
 
 logger = logging.getLogger(__name__)
@@ -71,12 +72,14 @@ CREATE TABLE passages (row INTEGER PRIMARY KEY, passage_id TEXT UNIQUE, doc TEXT
                        line_start INTEGER, line_end INTEGER, text TEXT, time_start REAL, time_end REAL);
 CREATE TABLE windows (window INTEGER PRIMARY KEY, doc TEXT, first_row INTEGER, last_row INTEGER);
 CREATE TABLE line_times (doc TEXT, line INTEGER, time REAL, PRIMARY KEY (doc, line));
+CREATE TABLE sentences (doc TEXT, key BLOB, vector BLOB, PRIMARY KEY (doc, key));
 CREATE INDEX passages_doc ON passages (doc);
 CREATE INDEX windows_doc ON windows (doc);
 CREATE INDEX passages_speaker ON passages (speaker);
 CREATE INDEX passages_lines ON passages (doc, line_start);
 CREATE INDEX turns_lines ON turns (doc, line_start);
 CREATE INDEX turns_speaker ON turns (speaker);
+CREATE INDEX sentences_key ON sentences (key);
 """
 # Passage columns in table order, and in the order of the Passage record's fields.
 _PASSAGE_COLUMNS = "passage_id, doc, speaker, line_start, line_end, text, time_start, time_end"
@@ -93,6 +96,8 @@ _LABEL_REACH = 3
 # SQLite a DatabaseError ("database disk image is malformed"), a missing file an OSError,
 # bm25s's garbled JSON a ValueError.
 _UNREADABLE = (RuntimeError, sqlite3.DatabaseError, OSError, ValueError)
+# Sentence keys looked up in one query: under SQLite's oldest limit of 999 parameters.
+_KEYS_PER_QUERY = 900
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +113,17 @@ class DocumentUpdate:
     # (first, last) passage indexes of each window (rag/windows.py), one vector each
     windows: tuple[tuple[int, int], ...] = ()
     window_vectors: Vectors | None = None
+    # each sentence a passage can be quoted by (rag/sentence_vectors.py), one vector each
+    sentences: tuple[str, ...] = ()
+    sentence_vectors: Vectors | None = None
 
     def __post_init__(self) -> None:
         # FAISS and SQLite number windows alike only if each window has its one vector
-        n_vectors = 0 if self.window_vectors is None else len(self.window_vectors)
-        if n_vectors != len(self.windows):
-            raise ValueError(f"{self.transcript.doc}: {len(self.windows)} windows but {n_vectors} window vectors")
+        for part, n in (("window", len(self.windows)), ("sentence", len(self.sentences))):
+            vectors = self.window_vectors if part == "window" else self.sentence_vectors
+            n_vectors = 0 if vectors is None else len(vectors)
+            if n_vectors != n:
+                raise ValueError(f"{self.transcript.doc}: {n} {part}s but {n_vectors} {part} vectors")
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,7 @@ class StoredDocument:
     vectors: Vectors
     windows: tuple[tuple[int, int], ...]
     window_vectors: Vectors | None
+    sentence_vectors: Mapping[bytes, Vectors] = field(default_factory=dict)  # by rag.sentence_vectors.sentence_key
 
 
 def _sqlite_uri(path: Path, mode: str) -> str:
@@ -307,8 +318,9 @@ def _copy_kept(
     docs = list(kept)
     for table in ("documents", "lines", "turns"):
         db.execute(f"INSERT INTO {table} SELECT * FROM old.{table} WHERE doc IN ({marks})", docs)
-    if db.execute("SELECT 1 FROM old.sqlite_master WHERE name = 'line_times'").fetchone():  # not before them
-        db.execute(f"INSERT INTO line_times SELECT * FROM old.line_times WHERE doc IN ({marks})", docs)
+    for table in ("line_times", "sentences"):  # indexes written before them have none
+        if db.execute("SELECT 1 FROM old.sqlite_master WHERE name = ?", (table,)).fetchone():
+            db.execute(f"INSERT INTO {table} SELECT * FROM old.{table} WHERE doc IN ({marks})", docs)
     carried = db.execute(
         f"SELECT row, {_PASSAGE_COLUMNS} FROM old.passages WHERE doc IN ({marks}) ORDER BY row",
         docs,
@@ -416,6 +428,19 @@ def _insert_document(db: sqlite3.Connection, update: DocumentUpdate, first_row: 
             for i, p in enumerate(update.passages)
         ],
     )
+    if update.sentence_vectors is not None:
+        db.executemany(
+            "INSERT OR IGNORE INTO sentences VALUES (?, ?, ?)",
+            [
+                (t.doc, sentence_key(text), np.asarray(vector, dtype=np.float32).tobytes())
+                for text, vector in zip(update.sentences, update.sentence_vectors, strict=True)
+            ],
+        )
+
+
+def _vector(blob: bytes) -> Vectors:
+    """A stored float32 vector (`tobytes()`), as a read-only array over the blob."""
+    return np.frombuffer(blob, dtype=np.float32)
 
 
 def _fsync(path: Path) -> None:
@@ -539,7 +564,26 @@ class IndexReader:
             np.array(self.vectors.rows(rows)),  # a copy: the reader's view goes when it closes
             tuple((first - rows[0], last - rows[0]) for _, first, last in windows),
             np.array(index.rows([w for w, _, _ in windows])) if index is not None and windows else None,
+            dict(self._stored_sentences("WHERE doc = ?", [doc])),
         )
+
+    def sentence_vectors(self, keys: Sequence[bytes]) -> dict[bytes, Vectors]:
+        """The vectors the index holds for these sentence keys (rag.sentence_vectors); none
+        from an index written before sentences were embedded at ingest."""
+        found: dict[bytes, Vectors] = {}
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            part = keys[start : start + _KEYS_PER_QUERY]
+            found.update(self._stored_sentences(f"WHERE key IN ({','.join('?' * len(part))})", part))
+        return found
+
+    def _stored_sentences(self, where: str, args: Sequence[Any]) -> list[tuple[bytes, Vectors]]:
+        if not self._has_sentences:
+            return []
+        return [(key, _vector(blob)) for key, blob in self._query(f"SELECT key, vector FROM sentences {where}", args)]
+
+    @cached_property
+    def _has_sentences(self) -> bool:
+        return bool(self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sentences'"))
 
     @cached_property
     def documents_with_windows(self) -> frozenset[str]:

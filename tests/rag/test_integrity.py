@@ -109,6 +109,10 @@ def test_unreadable_manifest_is_reported(damaged: Path):
         ("INSERT INTO line_times VALUES ('presser-2025-01-01', 5, NULL)", "1 line times that are no time"),
         ("INSERT INTO line_times VALUES ('presser-2025-01-01', 5, 'soon')", "1 line times that are no time"),
         ("INSERT INTO line_times VALUES ('presser-2025-01-01', 5, -4.0)", "1 line times that are no time"),
+        ("UPDATE sentences SET doc = 'ghost' WHERE rowid = 1", "1 sentence vectors of no indexed document"),
+        ("UPDATE sentences SET key = x'00' WHERE rowid = 1", "1 sentence vectors with a key that is not 16 bytes"),
+        ("UPDATE sentences SET vector = substr(vector, 5) WHERE rowid = 1", "1 sentence vectors that are not 256"),
+        ("UPDATE sentences SET vector = 'a vector' WHERE rowid = 1", "1 sentence vectors that are not 256"),
     ],
     ids=[
         "outside-document",
@@ -117,6 +121,7 @@ def test_unreadable_manifest_is_reported(damaged: Path):
         "document-row-gone",
         "line-gone",
         *("line-time-" + i for i in ("unknown-document", "outside-turns", "null", "text", "negative")),
+        *("sentence-vector-" + i for i in ("unknown-document", "short-key", "short", "text")),
     ],
 )
 def test_damage_to_the_passage_store_is_reported(damaged: Path, damage: str, expected: str):

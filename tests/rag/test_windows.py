@@ -117,7 +117,7 @@ def test_an_ingest_without_windows_embeds_none_and_searches_as_with_the_step_off
     without = make_pipeline(without=frozenset({"windows"}))
     calls = fake_embedder.n_passage_calls
     without.ingest([meeting])
-    assert fake_embedder.n_passage_calls == calls + 1  # the passages only
+    assert fake_embedder.n_passage_calls == calls + 2  # the passages and their sentences, no windows
     reader = without.reader()
     assert len(reader.windows) == 0 and not reader.documents_with_windows
     on = make_pipeline()  # the step on, over the same index: no document has windows, no votes
