@@ -10,7 +10,7 @@ own process so their memory high-water marks do not mix, alternated `--repeats` 
 - ingest: Pipeline.ingest (what `rag ingest --rebuild` calls): find, hash, parse, chunk,
   count tokens, embed document by document, write FAISS + SQLite + manifest;
 - encode: the embedder's own SentenceTransformer model, `encode_document` on exactly the
-  texts ingest embeds, its windows' included (computed before the clock starts), same
+  texts ingest embeds, its windows' and its sentences' included (computed before the clock starts), same
   batch size, normalised. Rates are passages per second for both.
 
 Both load the model and embed one warm-up text before the clock starts. The figure of
@@ -75,6 +75,7 @@ def run_encode(files: Path) -> dict[str, Any]:
     from rag.chunking import chunk_transcript, embedding_texts
     from rag.ingest import find_files
     from rag.parsing import read_transcript
+    from rag.sentence_vectors import quotable_sentences
     from rag.settings import Settings
     from rag.windows import window_spans, window_text
 
@@ -82,20 +83,23 @@ def run_encode(files: Path) -> dict[str, Any]:
     model = embedder._model  # the very model the embedder wraps, in the encoder's precision
     texts: list[str] = []
     windows: list[str] = []  # ingest embeds its windows too (rag/windows.py)
+    sentences: list[str] = []  # and the sentences answers quote (rag/sentence_vectors.py)
     max_tokens = min(Settings().max_passage_tokens, embedder.max_tokens)
     for path in find_files([files])[0]:
         passages = chunk_transcript(read_transcript(path), embedder.count_tokens, max_tokens=max_tokens)
         texts += embedding_texts(passages, embedder.count_tokens, model_max_tokens=embedder.max_tokens)
         windows += [window_text(passages[first : last + 1]) for first, last in window_spans(passages)]
+        sentences += quotable_sentences(passages)
     model.encode_document(["warm-up"], batch_size=embedder.batch_size, normalize_embeddings=True)
     started = time.perf_counter()
-    for batch in (texts, windows):  # as ingest does: the passages, then the windows
+    for batch in (texts, windows, sentences):  # as ingest does: the passages, the windows, the sentences
         model.encode_document(batch, batch_size=embedder.batch_size, normalize_embeddings=True, convert_to_numpy=True)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
         "n_passages": len(texts),
         "n_windows": len(windows),
+        "n_sentences": len(sentences),
         "batch_size": embedder.batch_size,
         "encoder": embedder.encoder,
     }
