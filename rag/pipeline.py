@@ -432,7 +432,7 @@ def open_pipeline(settings: Settings) -> Pipeline:
     settings.reranker a cross-encoder reorders the retrieved candidates; without it, none.
     """
     embedder = SentenceTransformerEmbedder(settings.embedding_model, encoder=settings.encoder)
-    # The answerer's sentences come embedded with the index, the question alone is embedded.
+    # The answerers' sentences come embedded with the index, the question alone is embedded.
     sentences = StoredSentences(embedder)
     extractive = ExtractiveAnswerer(sentences, max_quotes=settings.max_quotes, sentences=settings.uses("sentences"))
     reranker = None
@@ -446,7 +446,7 @@ def open_pipeline(settings: Settings) -> Pipeline:
         generator = TransformersGenerator(
             settings.generator, max_new_tokens=settings.max_new_tokens, trust_remote_code=settings.trust_remote_code
         )
-        answerer = GenerativeAnswerer(generator, embedder)
+        answerer = GenerativeAnswerer(generator, sentences)  # its citation check reads the hits' sentences
         pipeline = Pipeline(settings, embedder, answerer, alternatives=[extractive], reranker=reranker)
     sentences.lookup = pipeline.stored_sentence_vectors  # the index the pipeline reads, reopened as it changes
     return pipeline

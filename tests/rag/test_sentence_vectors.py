@@ -9,12 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import rag.generative
 import rag.pipeline
 from rag.integrity import check_index
 from rag.pipeline import Pipeline, open_pipeline
 from rag.sentence_vectors import held_or_embedded, quotable_sentences, sentence_key
 from rag.settings import Settings
-from tests.fakes import BagOfWordsEmbedder
+from tests.fakes import BagOfWordsEmbedder, ScriptedGenerator
 
 DOC = "presser-2025-01-01"
 QUESTION = "What target did Allies agree?"
@@ -56,6 +57,26 @@ def test_an_answer_embeds_none_of_the_sentences_the_index_holds(opened, make_pip
     assert fake_embedder.n_passage_calls == calls  # the question was embedded, no sentence
     assert not answer.abstained and answer.citations[0].line_start == 17
     assert answer == make_pipeline().ask(QUESTION).answer  # the same as embedding them then
+
+
+def test_the_generative_answer_check_embeds_only_the_model_s_own_sentences(opened, presser, monkeypatch):
+    embedded: list[str] = []
+
+    class Recording(BagOfWordsEmbedder):
+        def embed_passages(self, texts):
+            embedded.extend(texts)
+            return super().embed_passages(texts)
+
+    recording = Recording()
+    monkeypatch.setattr(rag.pipeline, "SentenceTransformerEmbedder", lambda *args, **kwargs: recording)
+    reply = "Allies agreed on a target of two percent [1]."
+    monkeypatch.setattr(rag.generative, "TransformersGenerator", lambda *args, **kwargs: ScriptedGenerator([reply]))
+    pipeline = opened(generator="a-model-folder")
+    pipeline.ingest([presser])
+    embedded.clear()
+    answer = pipeline.ask(QUESTION).answer
+    assert embedded == ["Allies agreed on a target of two percent."]  # not the hits' sentences again
+    assert answer.citations and not answer.abstained
 
 
 def test_an_index_without_sentence_vectors_answers_the_same_by_embedding_them(
