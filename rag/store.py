@@ -438,8 +438,11 @@ def _insert_document(db: sqlite3.Connection, update: DocumentUpdate, first_row: 
         )
 
 
-def _vector(blob: bytes) -> Vectors:
-    """A stored float32 vector (`tobytes()`), as a read-only array over the blob."""
+def _vector(blob: bytes, dim: int) -> Vectors:
+    """A stored float32 vector (`tobytes()`), as a read-only array over the blob; ValueError
+    for one of another length, which would otherwise be another vector's cosine or a crash."""
+    if not isinstance(blob, bytes) or len(blob) != 4 * dim:
+        raise ValueError(f"a sentence vector is {len(blob)} bytes of {type(blob).__name__}, not {dim} float32s")
     return np.frombuffer(blob, dtype=np.float32)
 
 
@@ -579,7 +582,9 @@ class IndexReader:
     def _stored_sentences(self, where: str, args: Sequence[Any]) -> list[tuple[bytes, Vectors]]:
         if not self._has_sentences:
             return []
-        return [(key, _vector(blob)) for key, blob in self._query(f"SELECT key, vector FROM sentences {where}", args)]
+        rows = self._query(f"SELECT key, vector FROM sentences {where}", args)
+        with reading(self.index_dir, self.manifest["files"]["passages"]):  # a garbled vector: damage, named
+            return [(key, _vector(blob, self.manifest["dim"])) for key, blob in rows]
 
     @cached_property
     def _has_sentences(self) -> bool:

@@ -11,6 +11,7 @@ import pytest
 
 import rag.generative
 import rag.pipeline
+from rag.errors import IndexDamagedError
 from rag.integrity import check_index
 from rag.pipeline import Pipeline, open_pipeline
 from rag.sentence_vectors import held_or_embedded, quotable_sentences, sentence_key
@@ -126,6 +127,19 @@ def test_a_document_read_again_under_a_new_rule_embeds_only_its_sentences(presse
     assert fake_embedder.n_passage_calls == calls + 1  # the sentences; passages and windows keep theirs
     texts = sentences_of(presser_pipeline)
     assert len(presser_pipeline.reader().sentence_vectors([sentence_key(t) for t in texts])) == len(texts)
+
+
+@pytest.mark.parametrize("vector", ["substr(vector, 5)", "'a vector'"], ids=["short", "text"])
+def test_a_garbled_sentence_vector_is_reported_as_damage(opened, presser, vector: str):
+    pipeline = opened()
+    pipeline.ingest([presser])
+    store = pipeline.index_dir / pipeline.reader().manifest["files"]["passages"]
+    db = sqlite3.connect(store)
+    db.execute(f"UPDATE sentences SET vector = {vector}")
+    db.commit()
+    db.close()
+    with pytest.raises(IndexDamagedError, match=rf"{store.name} of the index .* not 256 float32s.*rag info --check"):
+        pipeline.ask(QUESTION)
 
 
 def test_held_or_embedded_embeds_only_what_is_not_held_in_one_call():
