@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from embeddings.base import Embedder, Vectors
+from rag.errors import IndexMismatchError, IndexNotFoundError
 from rag.records import Passage
 from rag.sentences import quotable_spans
 
@@ -42,7 +43,9 @@ class StoredSentences:
     texts and embeds only the rest; everything else is the wrapped embedder's.
 
     `lookup` (key -> vector, for the keys the index holds) is set once the index is known:
-    open_pipeline points it at the pipeline's current reader. Until then it embeds all.
+    open_pipeline points it at the pipeline's current reader. Until then it embeds all, and
+    so it does where that index is gone or of another model (an answerer lent to a pipeline
+    over another index, as `rag calibrate --index` does): a lookup is only a shortcut.
     """
 
     def __init__(self, embedder: Embedder, lookup: Lookup | None = None) -> None:
@@ -66,7 +69,11 @@ class StoredSentences:
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         if self.lookup is None:
             return self.embedder.embed_passages(texts)
-        return held_or_embedded(texts, self.lookup([sentence_key(t) for t in texts]), self.embedder.embed_passages)
+        try:
+            held = self.lookup([sentence_key(t) for t in texts])
+        except (IndexNotFoundError, IndexMismatchError):
+            held = {}
+        return held_or_embedded(texts, held, self.embedder.embed_passages)
 
 
 def held_or_embedded(

@@ -442,7 +442,8 @@ def _vector(blob: bytes, dim: int) -> Vectors:
     """A stored float32 vector (`tobytes()`), as a read-only array over the blob; ValueError
     for one of another length, which would otherwise be another vector's cosine or a crash."""
     if not isinstance(blob, bytes) or len(blob) != 4 * dim:
-        raise ValueError(f"a sentence vector is {len(blob)} bytes of {type(blob).__name__}, not {dim} float32s")
+        held = f"{len(blob)} bytes" if isinstance(blob, bytes) else f"a {type(blob).__name__}"
+        raise ValueError(f"a sentence vector is {held}, not {dim} float32s")
     return np.frombuffer(blob, dtype=np.float32)
 
 

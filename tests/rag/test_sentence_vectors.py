@@ -4,6 +4,7 @@ document, looked up by the answerer, and embedded as before where the index lack
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -129,7 +130,9 @@ def test_a_document_read_again_under_a_new_rule_embeds_only_its_sentences(presse
     assert len(presser_pipeline.reader().sentence_vectors([sentence_key(t) for t in texts])) == len(texts)
 
 
-@pytest.mark.parametrize("vector", ["substr(vector, 5)", "'a vector'"], ids=["short", "text"])
+@pytest.mark.parametrize(
+    "vector", ["substr(vector, 5)", "'a vector'", "NULL", "7"], ids=["short", "text", "null", "integer"]
+)
 def test_a_garbled_sentence_vector_is_reported_as_damage(opened, presser, vector: str):
     pipeline = opened()
     pipeline.ingest([presser])
@@ -140,6 +143,15 @@ def test_a_garbled_sentence_vector_is_reported_as_damage(opened, presser, vector
     db.close()
     with pytest.raises(IndexDamagedError, match=rf"{store.name} of the index .* not 256 float32s.*rag info --check"):
         pipeline.ask(QUESTION)
+
+
+def test_an_answerer_lent_to_a_pipeline_over_another_index_still_answers(opened, make_pipeline, presser, tmp_path):
+    # as `rag calibrate --index OTHER` does: the default index's pipeline lends its answerer
+    # to one over OTHER; its sentence lookups go to the default index, which is not there
+    lender = opened(index_dir=tmp_path / "no-index-here")
+    borrower = Pipeline(replace(lender.settings, index_dir=tmp_path / "other"), lender.embedder, lender.answerer)
+    borrower.ingest([presser])
+    assert borrower.ask(QUESTION).answer == make_pipeline(index_dir=tmp_path / "other").ask(QUESTION).answer
 
 
 def test_held_or_embedded_embeds_only_what_is_not_held_in_one_call():
