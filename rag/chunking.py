@@ -36,7 +36,8 @@ CONTEXT_WORDS = 32
 # come off (rag/printed_numbers.py), a title over header fields is the header, YouTube's
 # rolling automatic captions are read once per line, "approx." ends no sentence; 10: the
 # sentences answers quote are embedded too (rag/sentence_vectors.py), so a document
-# indexed before gets them by its next ingest (its passages and windows keep their vectors).
+# indexed before gets them by its next ingest (its passages and windows keep their vectors;
+# an ingest --without sentences stores none, and its documents get them with --rebuild).
 TEXT_RULE = 10
 # Rules from this one on embed the same text for the same passages (4 to 8 changed only
 # which passages a file makes): a document indexed under one of them whose file, read again,

@@ -208,7 +208,7 @@ def _line_times_problems(db: sqlite3.Connection) -> list[str]:
     """Times kept for lines (a citation is timed by them) belong to a line inside a turn of
     an indexed document and are a time; an index written before them has no such table."""
     checks = [
-        ("of no indexed document", "m.doc NOT IN (SELECT doc FROM documents)"),
+        ("of no indexed document", "m.doc IS NULL OR m.doc NOT IN (SELECT doc FROM documents)"),
         (
             "on no line of a turn",
             # the turn starting last at or above the line (turns_lines index) ends above it
@@ -228,7 +228,7 @@ def _sentences_problems(db: sqlite3.Connection, dim: int) -> list[str]:
     by a 16-byte key and hold `dim` float32s: a short one would be read as another
     vector's cosine. An index written before them has no such table."""
     checks = [
-        ("of no indexed document", "m.doc NOT IN (SELECT doc FROM documents)"),
+        ("of no indexed document", "m.doc IS NULL OR m.doc NOT IN (SELECT doc FROM documents)"),
         ("with a key that is not 16 bytes", "typeof(m.key) != 'blob' OR length(m.key) != 16"),
         (f"that are not {dim} float32s", f"typeof(m.vector) != 'blob' OR length(m.vector) != {4 * dim}"),
     ]
