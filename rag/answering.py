@@ -97,7 +97,10 @@ class ExtractiveAnswerer:
     # 0.833/0.818 at 1.0. 0.85 is best on the two sets not tuned on before.
     CONTEXT_WEIGHT = 0.85
     # Sentences embedded per answer, the hits' own first: 8 and 16 gave the same citations
-    # on the sample (precision 0.742 / 0.734), and each sentence costs about 1.5 ms.
+    # on the sample (precision 0.742 / 0.734), and each sentence costs about 1.5 ms. Since
+    # ingest stores their vectors (rag/sentence_vectors.py) they cost a lookup; 16 or 40
+    # changed no citation on the three press-conference sets, and 8 keeps an index without
+    # stored sentences as fast as before.
     MAX_SENTENCES = 8
     # Weight of the share of the question's words a sentence holds (Snowball stems, each
     # weighted by its rarity among the candidate sentences; shared_words). The embedding
