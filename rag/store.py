@@ -119,9 +119,9 @@ class DocumentUpdate:
 
     def __post_init__(self) -> None:
         # FAISS and SQLite number windows alike only if each window has its one vector
-        for part, n in (("window", len(self.windows)), ("sentence", len(self.sentences))):
-            vectors = self.window_vectors if part == "window" else self.sentence_vectors
-            n_vectors = 0 if vectors is None else len(vectors)
+        parts = (("window", self.windows, self.window_vectors), ("sentence", self.sentences, self.sentence_vectors))
+        for part, items, vectors in parts:
+            n, n_vectors = len(items), 0 if vectors is None else len(vectors)
             if n_vectors != n:
                 raise ValueError(f"{self.transcript.doc}: {n} {part}s but {n_vectors} {part} vectors")
 
@@ -581,15 +581,11 @@ class IndexReader:
         return found
 
     def _stored_sentences(self, where: str, args: Sequence[Any]) -> list[tuple[bytes, Vectors]]:
-        if not self._has_sentences:
+        if "sentences" not in self._schema:
             return []
         rows = self._query(f"SELECT key, vector FROM sentences {where}", args)
         with reading(self.index_dir, self.manifest["files"]["passages"]):  # a garbled vector: damage, named
             return [(key, _vector(blob, self.manifest["dim"])) for key, blob in rows]
-
-    @cached_property
-    def _has_sentences(self) -> bool:
-        return bool(self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sentences'"))
 
     @cached_property
     def documents_with_windows(self) -> frozenset[str]:
@@ -629,7 +625,7 @@ class IndexReader:
         Empty from an index written before turns were indexed by speaker: without those SQLite
         indexes the search is a scan (90 ms a question at 100k passages); the next ingest adds them.
         """
-        if not self._turns_indexed:
+        if "turns_speaker" not in self._schema:
             return []
         names = self._speakers_named(speaker, doc)
         sql = (
@@ -656,7 +652,7 @@ class IndexReader:
         ("0:04" above a caption line): the last at or above the first line, the next below the
         last; None for either where the turn has none there (or the index was written before
         such times were kept)."""
-        if not self._has_line_times:
+        if "line_times" not in self._schema:
             return None, None
         marks = self._query(
             "SELECT m.line, m.time FROM turns t JOIN line_times m ON m.doc = t.doc "
@@ -669,12 +665,10 @@ class IndexReader:
         return (above[-1] if above else None), (below[0] if below else None)
 
     @cached_property
-    def _has_line_times(self) -> bool:
-        return bool(self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'line_times'"))
-
-    @cached_property
-    def _turns_indexed(self) -> bool:
-        return bool(self._query("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'turns_speaker'"))
+    def _schema(self) -> frozenset[str]:
+        """Names of the store's tables and indexes: those an index written before them lacks
+        (line_times, sentences, turns_speaker) are looked for here, read once."""
+        return frozenset(name for (name,) in self._query("SELECT name FROM sqlite_master"))
 
     def _speakers_named(self, speaker: str, doc: str | None) -> list[str]:
         """Speakers (of `doc`) whose name contains `speaker`, case-insensitively."""

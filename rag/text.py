@@ -60,7 +60,7 @@ def term(word: str) -> str:
 
 def content_terms(text: str) -> set[str]:
     """Folded words of `text` that are not stop words."""
-    return {fold(w) for w in words(text) if fold(w) not in STOP_WORDS}
+    return {folded for w in words(text) if (folded := fold(w)) not in STOP_WORDS}
 
 
 # Fewer content words than this ("Thank you.", "Yeah, OK .") say nothing on their own: such
