@@ -163,13 +163,14 @@ class ExtractiveAnswerer:
         # when the user does not ask who asked) and never quoted after the asker's.
         # Held-out set citation precision 0.520 -> 0.541, the other sets unchanged.
         askers = {p.speaker for _, p in units if p.asks} if wants_question else set()
-        scorer = _QuoteScorer(self, question, hits, units, wants_question, askers)
+        asking = questions_of(units)
+        scorer = _QuoteScorer(self, question, hits, units, wants_question, askers, asking)
         candidates = sorted(scorer.score(spans), key=lambda c: -c.score)
         best = candidates[0]
         # A question that wins is answered by its reply (below), unless the user asks who
         # asked, or who said or did what it says ("Who accused NATO of playing smoke and
         # mirrors ...?" is answered by the journalist's own words).
-        by_reply = best.passage.asks and not wants_question and not _WHO_SAID.match(question)
+        by_reply = best.passage.passage_id in asking and not wants_question and not _WHO_SAID.match(question)
         if by_reply:
             # Only the reply's sentences holding a word of the question were scored; the
             # one that answers may hold none ("Is the Alliance talking to Tallinn about the
@@ -203,7 +204,8 @@ class ExtractiveAnswerer:
         if by_reply:
             reply = [c for c in candidates if _in_reply(c.hit, c.passage, best)]
             if reply:
-                best, further = reply[0], [c for c in further if c is not reply[0] and not c.passage.asks]
+                best = reply[0]
+                further = [c for c in further if c is not best and c.passage.passage_id not in asking]
         return [best, *further][: self.max_quotes]
 
     @staticmethod
@@ -225,6 +227,7 @@ class _QuoteScorer:
     units: list[tuple[int, Passage]]  # (hit, passage) of every passage of the exchanges
     wants_question: bool
     askers: set[str]
+    asking: set[str]  # ids of the passages that ask (questions_of)
     texts: list[str] = field(default_factory=list, init=False)  # every sentence scored so far
     query: Vectors = field(init=False)
     cores: list[Passage] = field(init=False)  # the hits' own passages
@@ -248,7 +251,7 @@ class _QuoteScorer:
         for (unit, s, e), text, cosine, lexical in zip(spans, new, cosines, shared, strict=True):
             weight = 0.5 if says_little(text) else 1.0  # not quoted alone
             hit, passage = self.units[unit]
-            if passage.asks and not self.wants_question:  # a question, its preamble too
+            if passage.passage_id in self.asking and not self.wants_question:  # a question, its preamble too
                 weight *= a.QUESTION_WEIGHT
             if self.askers and passage.speaker not in self.askers:
                 weight *= a.QUESTION_WEIGHT
@@ -259,6 +262,23 @@ class _QuoteScorer:
             score = weight * (blend + a.LEXICAL_WEIGHT * lexical + time_bonus)
             candidates.append(_Candidate(passage, hit, s, e, score))
         return candidates
+
+
+def questions_of(units: Sequence[tuple[int, Passage]]) -> set[str]:
+    """Ids of the passages of these (hit, passage) exchanges that ask: each ending with "?"
+    and the one before it in its exchange when the same speaker says it. A long question is
+    cut into passages, and its preamble ("[...] Türkiye's defence production has gained even
+    more prominence with the Russia-Ukraine war.") restates a topic as a question does,
+    without the question mark: quoted as an answer, it was the journalist's words (sample
+    hit@1 0.938 -> 0.954, citation precision 0.923 -> 0.931; the other sets unchanged once
+    "What was the questioning about ...?" asks for the question, _WHO_ASKED)."""
+    asking = set()
+    for i, (hit, passage) in enumerate(units):
+        if passage.asks:
+            asking.add(passage.passage_id)
+            if i and units[i - 1][0] == hit and units[i - 1][1].speaker == passage.speaker:
+                asking.add(units[i - 1][1].passage_id)
+    return asking
 
 
 def _in_reply(hit: int, passage: Passage, question: _Candidate) -> bool:
@@ -312,8 +332,10 @@ _WHO_SAID = re.compile(
     r"questioned|told)\b",
     re.IGNORECASE,
 )
+# "What was the questioning about ...?" asks for the question too (qmsum-val: since a long
+# question's preamble counts as the question, questions_of, it was answered by the reply).
 _WHO_ASKED = re.compile(
-    r"\b(who|which|what)\b[^?]*\b(ask|asks|asked|asking|question|questioned|wanted to know|raised|brought up)\b",
+    r"\b(who|which|what)\b[^?]*\b(ask|asks|asked|asking|question|questioned|questioning|wanted to know|raised|brought up)\b",
     re.IGNORECASE,
 )
 

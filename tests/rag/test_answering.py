@@ -1,4 +1,4 @@
-from rag.answering import ExtractiveAnswerer, asks_who_asked, compose, quoted_first, shared_words
+from rag.answering import ExtractiveAnswerer, asks_who_asked, compose, questions_of, quoted_first, shared_words
 from rag.records import Answer, Citation, Hit, Passage
 from tests.fakes import BagOfWordsEmbedder
 
@@ -57,6 +57,7 @@ def test_replies_are_preferred_to_questions_unless_asked_who_asked():
 
 def test_asks_who_asked():
     assert asks_who_asked("Which journalist asked about the IP4?")
+    assert asks_who_asked("What was the questioning about the reports on care homes?")
     assert not asks_who_asked("What did Rutte say about China?")
 
 
@@ -186,6 +187,30 @@ def test_a_questions_preamble_is_quoted_as_reluctantly_as_the_question():
     ]  # the preamble and the reply are equally close to the user's question
     answer = ExtractiveAnswerer(BagOfWordsEmbedder(), max_quotes=1).answer("Will the target rise next year?", hits)
     assert answer.citations[0].speaker == "Jane"
+
+
+def test_a_long_questions_preamble_in_a_passage_of_its_own_is_answered_by_the_reply(fake_embedder):
+    # A long question is cut into passages: the preamble holds no question mark.
+    preamble = Passage("d", "d:3-3#0", "Ali Kaya", 3, 3, "Reports say the target will rise next year.")
+    asked = Passage("d", "d:3-3#1", "Ali Kaya", 3, 3, "How do you see it?")
+    reply = Passage("d", "d:5-5#0", "Jane Doe", 5, 5, "Allies agreed the target will rise.")
+    hit = Hit(preamble, 0.5, context=(preamble, asked, reply))
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer("Will the target rise next year?", [hit])
+    assert [(c.speaker, c.line_start) for c in answer.citations] == [("Jane Doe", 5)]
+
+
+def test_questions_of_takes_the_passage_before_a_question_by_the_same_speaker():
+    def passage(pid: str, speaker: str, text: str) -> Passage:
+        return Passage("d", pid, speaker, 3, 3, text)
+
+    units = [
+        (0, passage("a", "Jane Doe", "We met today.")),
+        (0, passage("b", "Ali Kaya", "Reports say the target will rise.")),
+        (0, passage("c", "Ali Kaya", "Is that so?")),
+        (1, passage("d", "Ali Kaya", "A second question then.")),  # another hit's exchange
+        (1, passage("e", "Jane Doe", "Really?")),  # by someone else than the passage before
+    ]
+    assert questions_of(units) == {"b", "c", "e"}
 
 
 def test_with_exchanges_the_first_two_hits_compete_without_them_three(fake_embedder):
