@@ -64,8 +64,8 @@ def content_terms(text: str) -> set[str]:
 
 
 # Fewer content words than this ("Thank you.", "Yeah, OK .") say nothing on their own: such
-# a sentence is not quoted alone (rag/answering.py), such a passage is not a hit of its own
-# but part of the exchange around one (rag/retriever.py).
+# a sentence, when short too, is not quoted alone (rag/answering.py), such a passage is not a
+# hit of its own but part of the exchange around one (rag/retriever.py).
 MIN_CONTENT_WORDS = 3
 
 

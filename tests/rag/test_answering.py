@@ -213,6 +213,21 @@ def test_questions_of_takes_the_passage_before_a_question_by_the_same_speaker():
     assert questions_of(units) == {"b", "c", "e"}
 
 
+def test_a_short_sentence_with_few_content_words_is_quoted_when_it_answers(fake_embedder):
+    # Two content words in seven: a statement, not a fragment such as "Yeah , OK ."
+    text = "This is not about fuelling the war. Ministers talked about the war in Antalya at length."
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer(
+        "Is the aid about fuelling the war?", [hit(text, 49)]
+    )
+    assert [c.quote for c in answer.citations] == ["This is not about fuelling the war."]
+    # a fragment of as many content words is still weighed down
+    text = "Fuelling war . Ministers talked about fuelling the war in Antalya at length."
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer(
+        "Is the aid about fuelling the war?", [hit(text, 49)]
+    )
+    assert [c.quote for c in answer.citations] == ["Ministers talked about fuelling the war in Antalya at length."]
+
+
 def test_with_exchanges_the_first_two_hits_compete_without_them_three(fake_embedder):
     def place(text: str, line: int, with_exchange: bool) -> Hit:
         h = hit(text, line, 0.5)
