@@ -64,8 +64,9 @@ def content_terms(text: str) -> set[str]:
 
 
 # Fewer content words than this ("Thank you.", "Yeah, OK .") say nothing on their own: such
-# a sentence, when short too, is not quoted alone (rag/answering.py), such a passage is not a
-# hit of its own but part of the exchange around one (rag/retriever.py).
+# a passage is not a hit of its own but part of the exchange around one (rag/retriever.py);
+# such a sentence, unless it has two content words in a few more words ("This is not about
+# fuelling the war."), is weighed down as a quote (rag/answering.py, FRAGMENT_WORDS).
 MIN_CONTENT_WORDS = 3
 
 

@@ -209,23 +209,61 @@ def test_questions_of_takes_the_passage_before_a_question_by_the_same_speaker():
         (0, passage("c", "Ali Kaya", "Is that so?")),
         (1, passage("d", "Ali Kaya", "A second question then.")),  # another hit's exchange
         (1, passage("e", "Jane Doe", "Really?")),  # by someone else than the passage before
+        (2, passage("f", "Jane Doe", "The budget grew.")),
+        (3, passage("g", "Jane Doe", "Any questions?")),  # the passage before is another hit's
     ]
-    assert questions_of(units) == {"b", "c", "e"}
+    assert questions_of(units) == {"b", "c", "e", "g"}
+
+
+def test_an_answer_that_asks_back_is_still_an_answer(fake_embedder):
+    # Jane replies to Ali's question, then asks back: her reply is no preamble of a question.
+    asked = Passage("d", "d:1-1#0", "Ali Kaya", 1, 1, "Will the spending target rise next year?")
+    reply = Passage("d", "d:3-3#0", "Jane Doe", 3, 3, "Allies agreed the spending target will rise next year.")
+    back = Passage("d", "d:3-3#1", "Jane Doe", 3, 3, "Does that answer it?")
+    thanks = Passage("d", "d:5-5#0", "Ali Kaya", 5, 5, "Yes, thanks, that is clear enough for our readers.")
+    hit = Hit(reply, 0.5, context=(asked, reply, back, thanks))
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=2).answer(
+        "Did Allies agree the spending target will rise?", [hit]
+    )
+    assert [(c.speaker, c.line_start) for c in answer.citations] == [("Jane Doe", 3)]
+
+
+def test_a_preamble_without_its_reply_is_weighed_down_like_a_question(fake_embedder):
+    # No reply in the preamble's exchange to quote instead: another place's answer wins.
+    preamble = Passage("d", "d:3-3#0", "Ali Kaya", 3, 3, "Reports say the target will rise next year.")
+    asked = Passage("d", "d:3-3#1", "Ali Kaya", 3, 3, "How do you see it?")
+    answer_there = Passage("d", "d:9-9#0", "Jane Doe", 9, 9, "The target will rise next year, as Allies agreed.")
+    hits = [Hit(preamble, 0.5, context=(preamble, asked)), Hit(answer_there, 0.5, context=(answer_there,))]
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer("Will the target rise next year?", hits)
+    assert [(c.speaker, c.line_start) for c in answer.citations] == [("Jane Doe", 9)]
+
+
+def test_a_reply_quoted_for_its_question_is_not_followed_by_the_preamble(fake_embedder):
+    # The preamble's first sentence wins, its reply is quoted instead, and its second
+    # sentence, as close to the user's question, is no further quote.
+    text = "Reports say the target will rise next year. Others say the target will rise next year too."
+    preamble = Passage("d", "d:3-3#0", "Ali Kaya", 3, 3, text)
+    asked = Passage("d", "d:3-3#1", "Ali Kaya", 3, 3, "How do you see it?")
+    reply = Passage("d", "d:5-5#0", "Jane Doe", 5, 5, "Yes, Allies agreed on that.")
+    hit = Hit(preamble, 0.5, context=(preamble, asked, reply))
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=2).answer("Will the target rise next year?", [hit])
+    assert [(c.speaker, c.quote) for c in answer.citations] == [("Jane Doe", "Yes, Allies agreed on that.")]
 
 
 def test_a_short_sentence_with_few_content_words_is_quoted_when_it_answers(fake_embedder):
     # Two content words in seven: a statement, not a fragment such as "Yeah , OK ."
-    text = "This is not about fuelling the war. Ministers talked about the war in Antalya at length."
-    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer(
-        "Is the aid about fuelling the war?", [hit(text, 49)]
-    )
+    question = "Is the aid about fuelling the war?"
+    text = "This is not about fuelling the war. The war went on for years."
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer(question, [hit(text, 49)])
     assert [c.quote for c in answer.citations] == ["This is not about fuelling the war."]
-    # a fragment of as many content words is still weighed down
-    text = "Fuelling war . Ministers talked about fuelling the war in Antalya at length."
-    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer(
-        "Is the aid about fuelling the war?", [hit(text, 49)]
-    )
-    assert [c.quote for c in answer.citations] == ["Ministers talked about fuelling the war in Antalya at length."]
+    # the same two content words in a fragment weigh half, and the other sentence wins
+    text = "Fuelling war . The war went on for years."
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer(question, [hit(text, 49)])
+    assert [c.quote for c in answer.citations] == ["The war went on for years."]
+    # as do fillers, however long: one content word, or the same few words again
+    text = "Yeah , yeah , the war , yeah , the war . The war went on for years."
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer(question, [hit(text, 49)])
+    assert [c.quote for c in answer.citations] == ["The war went on for years."]
 
 
 def test_with_exchanges_the_first_two_hits_compete_without_them_three(fake_embedder):
