@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# What may follow a question's "?" at the end of a passage: closing quotes and brackets.
+QUESTION_CLOSERS = " \n\t\"')]\u201d\u2019"
+
 
 @dataclass(frozen=True, slots=True)
 class Turn:
@@ -55,9 +58,13 @@ class Passage:
 
     @property
     def asks(self) -> bool:
-        """Whether it ends with a question mark: a question, its preamble included (the
-        store's SQL test for the question -> answer link, rag.store._ASKS, is the same)."""
-        return self.text.rstrip().endswith("?")
+        """Whether it ends with a question mark, closing quotes and brackets aside: a
+        question (the store's SQL test for the question -> answer link, rag.store._ASKS,
+        is the same).
+
+        Example: a passage whose text is 'He said: "Will you go?"' asks.
+        """
+        return self.text.rstrip(QUESTION_CLOSERS).endswith("?")
 
     def to_json(self, score: float | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {
