@@ -26,13 +26,13 @@ run: install
 	$(VENV)/bin/rag serve
 
 # Regression gate: the sample's question set must stay a little above today's figures
-# (measured with every step of docs/retrieval-steps.md on: hit@1 0.938, hit@5 1.000,
-# mrr@10 0.965, citation_precision 0.923, citation_recall 0.908, keyword_recall 0.726,
-# abstention_accuracy 0.924; raised with BM25 over the windows, about 0.03 below each),
-# so a change that answers worse fails CI.
+# (measured with every step of docs/retrieval-steps.md on: hit@1 0.954, hit@5 1.000,
+# mrr@10 0.973, citation_precision 0.938, citation_recall 0.923, keyword_recall 0.749,
+# abstention_accuracy 0.924; raised with a long question's preamble counted as the
+# question, about 0.03 below each), so a change that answers worse fails CI.
 GATE_INDEX := $(or $(TMPDIR),/tmp)/transcript-qa-gate-index
-GATES := --fail-under hit@1=0.90 --fail-under hit@5=0.97 --fail-under mrr@10=0.93 \
-	--fail-under citation_precision=0.89 --fail-under citation_recall=0.87 --fail-under keyword_recall=0.70 \
+GATES := --fail-under hit@1=0.92 --fail-under hit@5=0.97 --fail-under mrr@10=0.94 \
+	--fail-under citation_precision=0.90 --fail-under citation_recall=0.89 --fail-under keyword_recall=0.72 \
 	--fail-under abstention_accuracy=0.89
 
 # The browser test drives Debian's Chromium (Playwright's own browser download fails on
