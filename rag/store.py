@@ -41,7 +41,7 @@ from rag.errors import IndexDamagedError, IndexMismatchError, IndexNotFoundError
 from rag.labels import plain_label_line
 from rag.lexical import LexicalIndex
 from rag.printed_numbers import without_number
-from rag.records import QUESTION_CLOSERS, Passage, Transcript
+from rag.records import Passage, Transcript
 from rag.sentence_vectors import sentence_key
 from rag.text import spelled_acronyms, term, words
 
@@ -86,9 +86,10 @@ _PASSAGE_COLUMNS = "passage_id, doc, speaker, line_start, line_end, text, time_s
 _PASSAGE_FIELDS = "doc, passage_id, speaker, line_start, line_end, text, time_start, time_end"
 _INSERT_PASSAGE = "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 # Passage p asks the question of turn q that turn a answers: p ends q with "?" (closing
-# quotes and brackets aside, as Passage.asks) and a, the next turn, is another speaker's.
-# The one parameter is QUESTION_CLOSERS.
+# quotes and brackets aside; Passage.asks, for the answerer, is stricter) and a, the next
+# turn, is another speaker's. The one parameter is _CLOSERS.
 _ASKS = "p.line_end = q.line_end AND a.speaker != q.speaker AND rtrim(p.text, ?) LIKE '%?'"
+_CLOSERS = " \n\t\"')]\u201d\u2019"
 # Lines above a turn searched for its label line (label_lines): itself, and up to two blank lines.
 _LABEL_REACH = 3
 # What reading a truncated, garbled or deleted index file raises: FAISS a RuntimeError,
@@ -614,7 +615,7 @@ class IndexReader:
             "JOIN passages r ON r.doc = a.doc AND r.line_start BETWEEN a.line_start AND a.line_end "
             f"WHERE p.row IN ({','.join('?' * len(rows))}) AND {_ASKS} ORDER BY r.row"
         )
-        for row, answer in self._query(sql, [*rows, QUESTION_CLOSERS]):
+        for row, answer in self._query(sql, [*rows, _CLOSERS]):
             found.setdefault(row, []).append(answer)
         return found
 
@@ -634,7 +635,7 @@ class IndexReader:
             "CROSS JOIN passages p ON p.doc = q.doc AND p.line_start BETWEEN q.line_start AND q.line_end "
             f"WHERE a.speaker IN ({','.join('?' * len(names))}) AND {_ASKS}"
         )
-        args = [*names, QUESTION_CLOSERS]
+        args = [*names, _CLOSERS]
         if doc is not None:
             sql, args = sql + " AND a.doc = ?", [*args, doc]
         return [r for (r,) in self._query(sql + " ORDER BY p.row", args)]
@@ -733,7 +734,7 @@ class IndexReader:
             "JOIN passages p ON p.doc = q.doc AND p.line_start BETWEEN q.line_start AND q.line_end "
             f"WHERE m.speaker != q.speaker AND m.speaker != a.speaker AND {_ASKS}"
         )
-        args: list[Any] = [QUESTION_CLOSERS]
+        args: list[Any] = [_CLOSERS]
         if doc is not None:
             sql, args = sql + " AND m.doc = ?", [*args, doc]
         rows = self._query(sql + " GROUP BY m.doc, m.speaker ORDER BY 3 DESC, 4", args)

@@ -213,6 +213,12 @@ def test_questions_of_takes_the_passage_before_a_question_by_the_same_speaker():
         (3, passage("g", "Jane Doe", "Any questions?")),  # the passage before is another hit's
     ]
     assert questions_of(units) == {"b", "c", "e", "g"}
+    # only the passage just before the question: a long turn ending "..., right?" is no
+    # question throughout
+    run = [
+        (0, passage(pid, "Ali Kaya", text)) for pid, text in (("x", "We met."), ("y", "Costs rose."), ("z", "Right?"))
+    ]
+    assert questions_of(run) == {"y", "z"}
 
 
 def test_an_answer_that_asks_back_is_still_an_answer(fake_embedder):
