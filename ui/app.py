@@ -19,6 +19,7 @@ from rag.sources import Source
 from ui.chat import (
     ALL_DOCUMENTS,
     ALL_SPEAKERS,
+    EMPTY_QUESTION,
     Filters,
     add_uploads,
     chat_turn,
@@ -133,10 +134,13 @@ def build_demo(pipeline: Pipeline, *, notice: str = "") -> Any:
                 hits,
                 *cards_visible,
                 *card_html,
+                gr.update(visible=False),  # a transcript opened from the last answer's cards
             ]
 
         def respond(message: str, history: list[Any], doc_value: str, speaker_value: str, k_value: float, name: str):
             filters = Filters.from_widgets(doc_value, speaker_value, k_value, name)
+            if not message.strip():
+                gr.Warning(EMPTY_QUESTION, title="No question")
             shown: list[Source] | None = None
             for view in chat_turn(pipeline, message, history, filters):
                 if view.sources is shown or (shown == [] and not view.sources):  # only the answer grew
@@ -145,7 +149,7 @@ def build_demo(pipeline: Pipeline, *, notice: str = "") -> Any:
                     shown = view.sources
                     yield ["", *show_turn(view.sources, view)]
 
-        turn_outputs = [question, chatbot, sources_state, no_sources, retrieved, *slots, *cards]
+        turn_outputs = [question, chatbot, sources_state, no_sources, retrieved, *slots, *cards, transcript_box]
         turn_inputs = [question, chatbot, doc, speaker, k, answerer]
         send.click(respond, turn_inputs, turn_outputs, api_name="chat")
         question.submit(respond, turn_inputs, turn_outputs, api_visibility="private")

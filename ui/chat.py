@@ -24,6 +24,8 @@ from ui.formatting import answer_pieces, as_text, format_answer_text, format_che
 
 ALL_DOCUMENTS = "All documents"
 ALL_SPEAKERS = "All speakers"
+# Shown when Ask is pressed with nothing typed: the chat itself stays as it was.
+EMPTY_QUESTION = "Type a question in the box first, then press Ask."
 
 
 @dataclass(frozen=True)

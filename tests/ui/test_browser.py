@@ -95,8 +95,19 @@ def test_question_source_card_and_transcript_view(page):
     assert target.is_visible() and target.bounding_box() is not None
     page.screenshot(path=SHOTS / "transcript.png")
 
+    # The next answer brings other cards: the transcript opened from the last one closes.
+    ask(page, "What did Rutte say about terrorism?", 2)
+    page.locator("#tqa-transcript").wait_for(state="hidden", timeout=ANSWER_TIMEOUT_MS)
+
     page.locator("#tqa-clear").click()
     page.locator("#tqa-chat .message").first.wait_for(state="detached", timeout=ANSWER_TIMEOUT_MS)
+
+
+def test_an_empty_question_says_what_to_do(page):
+    page.locator("#tqa-question textarea").fill("   ")
+    page.locator("#tqa-ask").click()
+    page.get_by_text("Type a question in the box first").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert page.locator("#tqa-chat .message").count() == 0
 
 
 def test_markup_in_a_transcript_is_shown_and_never_run(page):
