@@ -36,6 +36,9 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    # Files of other types inside a folder given beside its transcripts (notes.pdf), so
+    # the summary names them: nothing handed to ingest goes unmentioned.
+    skipped: list[str] = field(default_factory=list)
     # Documents of the index read or embedded under an older text rule and not ingested
     # again in this run: those from before rule 3 have no windows, and no question uses
     # windows until they are ingested again; those from before rule 4 keep older speakers.
@@ -48,6 +51,12 @@ class IngestReport:
         if self.failed:
             parts.append(f"{len(self.failed)} failed")
         text = f"{', '.join(parts)}; {self.n_passages} passages in the index ({self.elapsed_ms / 1000:.1f} s)"
+        if self.skipped:
+            names = ", ".join(self.skipped[:3]) + (", ..." if len(self.skipped) > 3 else "")
+            text += (
+                f"; {len(self.skipped)} {'file' if len(self.skipped) == 1 else 'files'} of other types skipped"
+                f" ({names}): only {', '.join(SUPPORTED_SUFFIXES)} are read"
+            )
         if self.outdated:
             names = ", ".join(self.outdated[:3]) + (", ..." if len(self.outdated) > 3 else "")
             text += (
@@ -67,10 +76,13 @@ def _outdated(meta: dict[str, Any]) -> bool:
     return meta.get("text_rule", 1) != TEXT_RULE  # indexes from before rules were kept: rule 1
 
 
-def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Transcript files under `paths` (folders searched recursively), and paths refused with why."""
+def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]], list[str]]:
+    """Transcript files under `paths` (folders searched recursively), paths refused with
+    why, and the other files of folders that hold transcripts (hidden ones left out: a
+    folder's .git or .DS_Store is no one's transcript)."""
     found: list[Path] = []
     refused: list[tuple[str, str]] = []
+    skipped: list[str] = []
     for path in paths:
         if path.is_dir():
             files = [p for p in path.rglob("*") if p.is_file()]
@@ -79,6 +91,12 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]
                 others = sorted({p.suffix.lower() or "(none)" for p in files})
                 held = f"; it holds {len(files)} other files ({', '.join(others)})" if files else ""
                 refused.append((str(path), f"holds no transcript file ({', '.join(SUPPORTED_SUFFIXES)}){held}"))
+            else:
+                skipped.extend(
+                    str(p)
+                    for p in sorted(set(files) - set(transcripts))
+                    if not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
             found.extend(transcripts)
         elif not path.exists():
             refused.append((str(path), "no such file or folder"))
@@ -88,7 +106,7 @@ def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]
             )
         else:
             found.append(path)
-    return found, refused
+    return found, refused, skipped
 
 
 def prepare_updates(

@@ -106,7 +106,7 @@ class Pipeline:
         `replace`: a file may take the place of a document of the same id from another file."""
         started = time.perf_counter()
         report = IngestReport()
-        files, report.failed = find_files(paths)
+        files, report.failed, report.skipped = find_files(paths)
         with ingest_lock(self.index_dir):
             manifest = None if rebuild else read_manifest(self.index_dir)
             if manifest is not None:

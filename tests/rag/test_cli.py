@@ -259,6 +259,20 @@ def test_a_folder_with_no_transcript_says_so(cli, tmp_path: Path, capsys):
     )
 
 
+def test_a_folder_names_the_files_it_does_not_read(cli, presser: Path, tmp_path: Path, capsys):
+    folder = tmp_path / "mixed"
+    (folder / ".git").mkdir(parents=True)
+    (folder / "talk.txt").write_text(presser.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "notes.pdf").write_bytes(b"%PDF")
+    (folder / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (folder / ".DS_Store").write_bytes(b"\0")
+    assert main(["ingest", str(folder), "--index", str(cli)]) == 0  # the transcript is in
+    err = capsys.readouterr().err
+    assert "1 added" in err
+    assert f"1 file of other types skipped ({folder / 'notes.pdf'}): only .txt, .md, .srt, .vtt, .json are read" in err
+    assert "HEAD" not in err and "DS_Store" not in err
+
+
 def test_a_large_file_shows_its_embedding_progress_with_the_same_vectors(cli, presser: Path, capsys, monkeypatch):
     import rag.ingest
 
