@@ -1,4 +1,4 @@
-"""Bytes of a transcript file to text: UTF-8 (with or without BOM), UTF-16 with BOM, legacy code pages.
+"""Bytes of a transcript file to text: UTF-8 and UTF-16 (with or without BOM), legacy code pages.
 
 A file saved on Windows in cp1252 or cp1251 is read with the encoding charset-normalizer
 detects; a binary file (NUL bytes outside UTF-16, or nothing decodes it coherently) is
@@ -17,6 +17,9 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 # Control characters a text file may hold; any other C0 control in a large share means binary.
 _TEXT_CONTROLS = {"\t", "\n", "\r", "\f", "\v", "\x1b"}
 _MAX_CONTROL_SHARE = 0.01
+# UTF-16 without a byte-order mark: nearly all NULs on one parity, and some whitespace once read.
+_UTF16_PARITY = 0.95
+_UTF16_MIN_SPACES = 0.01
 
 
 def decode_transcript(data: bytes, name: str) -> str:
@@ -35,7 +38,13 @@ def decode_transcript(data: bytes, name: str) -> str:
                     "save it again as UTF-8"
                 ) from None
     if b"\x00" in data:
-        raise TranscriptFormatError(f"{name}: holds NUL bytes, so it is binary, not a transcript; give a text file")
+        text = _bomless_utf16(data)
+        if text is None:
+            raise TranscriptFormatError(
+                f"{name}: holds NUL bytes and does not read as UTF-16 either, so it is binary, not a transcript; "
+                "give a text file"
+            )
+        return _checked(text, name)
     try:
         return _checked(data.decode("utf-8"), name)
     except UnicodeDecodeError:
@@ -69,6 +78,27 @@ def _likeliest(results: Any) -> Any:
         return best
     western = [m for m in results if "cp1252" in m.could_be_from_charset and m.chaos <= best.chaos + CLEAN_MARGIN]
     return western[0] if western else best
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """The text of UTF-16 saved without a byte-order mark, else None.
+
+    Such a file has its NUL bytes (the high bytes of spaces, line ends and ASCII letters) at
+    odd offsets (little-endian) or even ones (big-endian); decoded, its spaces and line
+    ends are there. A binary file's NULs fall on both, and "hello\x00world" decoded as
+    UTF-16 is a few CJK signs with no space.
+    """
+    if len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if max(even, odd) < _UTF16_PARITY * (even + odd):
+        return None
+    try:
+        text = data.decode("utf-16-le" if odd > even else "utf-16-be")
+    except UnicodeDecodeError:
+        return None
+    spaces = sum(1 for c in text if c in " \t\r\n")
+    return text if spaces >= 2 and spaces >= _UTF16_MIN_SPACES * len(text) else None
 
 
 def _checked(text: str, name: str) -> str:

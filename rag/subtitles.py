@@ -51,6 +51,15 @@ def _blocks(lines: list[str], start: int = 0, *, spaced_cues: bool = False) -> I
         yield block
 
 
+def _no_timing(doc: str, block: list[tuple[int, str]], example: str) -> TranscriptFormatError:
+    """A cue without its timing line, named by the line where the timing belongs: the one
+    after a cue number ("00:00:0X,000 -> 00:00:04,000" on line 6, not cue "2" on line 5)."""
+    number, line = block[1] if len(block) > 1 and block[0][1].strip().isdigit() else block[0]
+    return TranscriptFormatError(
+        f"{doc}: malformed subtitle cue at line {number}: {line.strip()!r} is not a timing line ({example!r})"
+    )
+
+
 def _speaker_and_text(line: str) -> tuple[str, str]:
     """The speaker a cue's first line names (voice tag or NAME: prefix, else ""), and the line without it."""
     voice = _VOICE.search(line)
@@ -85,9 +94,7 @@ def parse_srt(text: str, doc: str) -> Transcript:
     for block in _blocks(lines):
         timing = next((i for i, (_, t) in enumerate(block[:2]) if "-->" in t), None)
         if timing is None:
-            raise TranscriptFormatError(
-                f"{doc}: malformed subtitle cue at line {block[0][0]}: no timing line ('00:00:01,000 --> 00:00:04,000')"
-            )
+            raise _no_timing(doc, block, "00:00:01,000 --> 00:00:04,000")
         number, line = block[timing]
         start_text, _, end_text = line.partition("-->")
         try:
@@ -123,9 +130,7 @@ def parse_vtt(text: str, doc: str) -> Transcript:
             continue
         timing = next((i for i, (_, t) in enumerate(block[:2]) if "-->" in t), None)
         if timing is None:
-            raise TranscriptFormatError(
-                f"{doc}: malformed subtitle cue at line {block[0][0]}: no timing line ('00:01.000 --> 00:04.000')"
-            )
+            raise _no_timing(doc, block, "00:01.000 --> 00:04.000")
         number, line = block[timing]
         parts = line.split()
         if len(parts) < 3 or parts[1] != "-->":

@@ -44,6 +44,9 @@ def cases() -> list[tuple[str, bytes, str]]:
         ("utf8-bom.txt", b"\xef\xbb\xbf" + good("budgets with a BOM").encode(), "ok"),
         ("utf16-le-bom.txt", good("sixteen-bit text").encode("utf-16"), "ok"),
         ("utf16-be-bom.txt", b"\xfe\xff" + good("big-endian text").encode("utf-16-be"), "ok"),
+        ("utf16-le-no-bom.txt", good("Notepad's Unicode without a mark").encode("utf-16-le"), "ok"),
+        ("utf16-be-no-bom.txt", good("big-endian without a mark").encode("utf-16-be"), "ok"),
+        ("utf16-le-no-bom-cyrillic.txt", "Иван Петров: Бюджет вырос.\nАнна: Когда?\n".encode("utf-16-le"), "ok"),
         ("windows-1252.txt", good("Straße, Brücke und Müller für 2% des BIP").encode("cp1252"), "ok"),
         ("windows-1251.txt", good("бюджет и оборона на следующий год").encode("cp1251"), "ok"),
         ("latin-1.txt", good("la défense européenne à l'été").encode("latin-1"), "ok"),
@@ -62,7 +65,11 @@ def cases() -> list[tuple[str, bytes, str]]:
         ("no-extension", good("no extension").encode(), "unsupported file type"),
         # -- subtitles
         ("good-subtitles.srt", SRT_GOOD.format(topic="subtitles").encode(), "ok"),
-        ("bad-arrow.srt", b"1\n00:00:01,000 -> 00:00:03,000\nHello.\n", "malformed subtitle cue at line 1"),
+        (
+            "bad-arrow.srt",
+            b"1\n00:00:01,000 -> 00:00:03,000\nHello.\n",
+            "malformed subtitle cue at line 2: '00:00:01,000 -> 00:00:03,000' is not a timing line",
+        ),
         (
             "bad-timestamp.srt",
             b"1\n00:00:01,000 --> 00:00:03,000\nHi.\n\n2\n00:0x:04,000 --> 00:00:06,000\nYo.\n",

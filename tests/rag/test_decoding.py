@@ -14,8 +14,10 @@ TEXT = "Jürgen Müller: Straße und Brücke, 2% des BIP.\n"
         TEXT.encode("utf-16"),
         b"\xfe\xff" + TEXT.encode("utf-16-be"),
         TEXT.encode("cp1252"),
+        TEXT.encode("utf-16-le"),  # Notepad's "Unicode" without its mark, as some tools save it
+        TEXT.encode("utf-16-be"),
     ],
-    ids=["utf8", "utf8-bom", "utf16-le-bom", "utf16-be-bom", "cp1252"],
+    ids=["utf8", "utf8-bom", "utf16-le-bom", "utf16-be-bom", "cp1252", "utf16-le", "utf16-be"],
 )
 def test_every_encoding_reads_the_same_text(data):
     assert decode_transcript(data, "f") == TEXT
@@ -66,10 +68,17 @@ def test_a_cyrillic_code_page_is_detected():
     assert decode_transcript(text.encode("cp1251"), "f") == text
 
 
+def test_utf16_without_its_mark_in_any_script_reads_as_written():
+    text = "Иван Петров: Бюджет вырос на 2%.\nАнна: Когда?\n"  # NULs only under spaces, digits, line ends
+    assert decode_transcript(text.encode("utf-16-le"), "f") == text
+    assert decode_transcript(text.encode("utf-16-be"), "f") == text
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         (b"abc\x00def", "NUL bytes"),
+        (b"Jane Doe: hello\x00world\n", "does not read as UTF-16"),  # an even length, one NUL: not UTF-16
         (b"\xff\xfeJ\x00a", "byte-order mark"),
         (("x" + "\x01\x02" * 10).encode(), "control bytes"),
     ],
