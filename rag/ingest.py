@@ -141,7 +141,6 @@ def prepare_updates(
     still on disk ("b/transcript.txt" after "a/transcript.txt") is refused unless `replace`:
     it would silently take the other's place.
     """
-    max_tokens = min(max_passage_tokens, embedder.max_tokens)
     updates: list[DocumentUpdate] = []
     sources: dict[str, Path] = {}
     contents = {meta.get("sha256"): doc for doc, meta in known.items()}  # sha256 -> doc
@@ -194,6 +193,9 @@ def prepare_updates(
         except (TranscriptFormatError, OSError) as exc:
             report.failed.append((str(path), str(exc)))
             continue
+        # The model loads here, at the first file to embed: a run that only refuses files or
+        # finds them unchanged answers in a second, not after the model's 10 s start.
+        max_tokens = min(max_passage_tokens, embedder.max_tokens)
         passages = chunk_transcript(transcript, embedder.count_tokens, max_tokens=max_tokens)
         if not passages:
             report.failed.append((str(path), "holds no transcript text to index"))

@@ -154,6 +154,22 @@ def test_folder_ingest_skips_bad_files_and_names_them(make_pipeline, presser: Pa
     assert "unsupported file type" in reasons["notes.pdf"] and "empty" in reasons["empty.txt"]
 
 
+def test_refused_and_unchanged_files_never_load_the_model(make_pipeline, presser: Path, tmp_path: Path):
+    pipeline = make_pipeline()
+    pipeline.ingest([presser])
+
+    class Unloaded:  # the pipeline's embedder, whose model must not be touched now
+        model_name = pipeline.embedder.model_name
+
+        def __getattr__(self, name):
+            raise AssertionError(f"the model was loaded for {name}")
+
+    pipeline.embedder = Unloaded()
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    report = pipeline.ingest([presser, tmp_path / "empty.txt", tmp_path / "gone.txt"])
+    assert report.unchanged == ["presser-2025-01-01"] and len(report.failed) == 2
+
+
 def test_settings_validate_their_values():
     with pytest.raises(ValueError, match="k must be positive"):
         Settings(k=0)
