@@ -364,12 +364,12 @@ def cmd_calibrate(args: argparse.Namespace, pipeline: Pipeline) -> int:
 
 def cmd_info(args: argparse.Namespace, pipeline: Pipeline) -> int:
     if not args.check:
-        _print_json(pipeline.info())
+        _print_json(pipeline.info(), indent=2)  # read by people as much as by scripts
         return 0
     # Read from the files, not through pipeline.info(): a damaged index may not open at all.
     check = check_index(pipeline.index_dir, pipeline.embedder.model_name)
     if check.manifest is not None:
-        _print_json({"index_dir": str(pipeline.index_dir), **check.manifest})
+        _print_json({"index_dir": str(pipeline.index_dir), **check.manifest}, indent=2)
     for name in check.leftovers:
         print(f"note: leftover file {name} (an older generation or a killed ingest's; harmless)", file=sys.stderr)
     for problem in check.problems:
@@ -401,8 +401,9 @@ def _where(hit: Hit) -> str:
     return f"{p.doc} {lines} {p.speaker}"
 
 
-def _print_json(obj: Any) -> None:
-    print(json.dumps(obj, ensure_ascii=False))
+def _print_json(obj: Any, indent: int | None = None) -> None:
+    """One line unless `indent`: `rag ask --batch --json` prints one answer per line."""
+    print(json.dumps(obj, ensure_ascii=False, indent=indent))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Pipeline], int]] = {

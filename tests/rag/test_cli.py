@@ -84,8 +84,10 @@ def test_info_prints_the_manifest(cli, presser: Path, capsys):
     main(["ingest", str(presser), "--index", str(cli)])
     capsys.readouterr()
     assert main(["info", "--index", str(cli)]) == 0
-    info = json.loads(capsys.readouterr().out)
+    out = capsys.readouterr().out
+    info = json.loads(out)
     assert info["n_passages"] == 6 and "presser-2025-01-01" in info["documents"]
+    assert '\n  "n_passages": 6,\n' in out  # indented for a person to read
 
 
 def test_ingest_chooses_the_vector_index(cli, presser: Path, capsys):
