@@ -1,7 +1,7 @@
 """Decide that the transcripts do not answer a question: before any answerer runs, and
 once more on what the answer quotes.
 
-Four signals, all cheap and model-free (the embedding model already loaded is reused
+Five signals, all cheap and model-free (the embedding model already loaded is reused
 for a handful of single words, and only when a question names something unknown):
 
 1. `best_score`: the best passage is not similar enough (cosine below `min_score`);
@@ -17,7 +17,15 @@ for a handful of single words, and only when a question names something unknown)
 4. `quantity_unstated`, read after the answerer: the question asks how many or how much
    and no quote states a number ("How many Eurofighters does Türkiye plan to purchase?"
    quoting "Türkiye is in talks ... to purchase Eurofighters"). The lines on the topic are
-   there, the figure is not. Switched by `check_quantities`.
+   there, the figure is not. Switched by `check_quantities`;
+5. `foreign_script`: the question is written mostly in a script no word of the corpus
+   uses, and shares no word (stop words aside) with it: a question in another language
+   than the transcripts' ("Что сказал Рютте о Китае?" was answered with lines on Putin,
+   all-MiniLM-L6-v2 reading English only). Sharing no word alone is not enough: "How big
+   is Beijing's atomic arsenal?" may paraphrase every word of what the transcript says,
+   and of the four sets' answerable questions some share a single word with it ("When was
+   it signed?"). A follow-up is read with the context it was searched with. No figure
+   moves on the four sets. Switched by `check_script`.
 
 The thresholds were chosen by `rag calibrate` (eval/calibration.py) pooled over
 eval/sets/nato-2025-05-15-antalya.jsonl (65 answerable, 14 unanswerable),
@@ -125,7 +133,10 @@ declined: "US administration" is never named as such beside "President Trump").
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -165,6 +176,9 @@ class AbstentionSignals:
     # The question asks how many or how much and the answer's quotes state no number
     # (read after the answerer; False before it).
     quantity_unstated: bool = False
+    # The script most of the question's letters are in ("CYRILLIC") when no word of the
+    # corpus uses it and the search shares no word with the corpus; None otherwise.
+    foreign_script: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +187,7 @@ class AbstentionThresholds:
     min_name_similarity: float  # decline an unknown name closer than this to no passage name; > 1: every one
     names_window: int  # decline when the question's names first meet below this rank; 0: never
     check_quantities: bool = True  # decline a how-many / how-much answer whose quotes hold no number
+    check_script: bool = True  # decline a question in a script the corpus never uses, sharing no word with it
 
 
 def question_names(question: str) -> list[str]:
@@ -250,9 +265,12 @@ def quantity_unstated(question: str, answer: Answer) -> bool:
     return not any(_NUMBER.search(c.quote) for c in answer.citations)
 
 
-def measure(question: str, hits: Sequence[Hit], corpus: Corpus, embedder: Embedder) -> AbstentionSignals:
+def measure(
+    question: str, hits: Sequence[Hit], corpus: Corpus, embedder: Embedder, *, searched: str | None = None
+) -> AbstentionSignals:
     """Every signal read before the answer, for one question and its hits (fused order,
-    best first); `read_answer` adds those the answer shows."""
+    best first); `read_answer` adds those the answer shows. `searched`: the query the hits
+    came from, when a follow-up was searched with its context (the question otherwise)."""
     if not hits:
         return AbstentionSignals(best_score=-1.0)
     missing = unknown_names(question, corpus.vocabulary)
@@ -263,7 +281,36 @@ def measure(question: str, hits: Sequence[Hit], corpus: Corpus, embedder: Embedd
         best_score=max(h.score for h in hits),  # fused ranking: the first hit need not be the closest
         unknown_names=tuple(zip(missing, similarities, strict=True)),
         names_together_at=names_together_at(names, hits),
+        foreign_script=foreign_script(searched or question, corpus.vocabulary),
     )
+
+
+def foreign_script(question: str, vocabulary: frozenset[str]) -> str | None:
+    """The script most of the question's letters are written in, when the corpus's words
+    never use it and the question shares no word (stop words aside) with the corpus.
+
+    Example: foreign_script("Что сказал Рютте о Китае?", {"rutt", "chin"}) == "CYRILLIC";
+    "How big is Beijing's arsenal?" over the same words -> None (a paraphrase in English).
+    """
+    asked = {term(w) for w in words(question) if fold(w) not in STOP_WORDS}
+    if asked & vocabulary:
+        return None
+    letters = Counter(_script(c) for c in question if c.isalpha())
+    if not letters:
+        return None
+    script, n = letters.most_common(1)[0]
+    return script if 2 * n > letters.total() and script not in _scripts(vocabulary) else None
+
+
+def _script(letter: str) -> str:
+    """The Unicode script a letter's name starts with: "LATIN", "CYRILLIC", "CJK", "ARABIC"."""
+    return "LATIN" if letter.isascii() else unicodedata.name(letter, "UNKNOWN").split(" ", 1)[0]
+
+
+@functools.lru_cache(maxsize=4)
+def _scripts(vocabulary: frozenset[str]) -> frozenset[str]:
+    """The scripts the corpus's words are written in: read once per index opened."""
+    return frozenset(_script(c) for t in vocabulary for c in t if c.isalpha())
 
 
 def read_answer(signals: AbstentionSignals, question: str, answer: Answer) -> AbstentionSignals:
@@ -276,6 +323,11 @@ def decline_reason(signals: AbstentionSignals, thresholds: AbstentionThresholds)
     """Why the signals say the transcripts do not answer, or None when they may."""
     if signals.best_score <= -1.0 and not signals.unknown_names:
         return "no passage matches the question"
+    if thresholds.check_script and signals.foreign_script:
+        return (
+            f"the question is written in {signals.foreign_script.title()} letters, which the transcripts never "
+            "use, and shares no word with them; ask in the transcripts' language"
+        )
     far = [name for name, sim in signals.unknown_names if sim < thresholds.min_name_similarity]
     if far:
         return f"the transcripts never mention {', '.join(f'“{name}”' for name in far)}"

@@ -236,7 +236,7 @@ class Pipeline:
         )
         reason = signals = None
         if uses("abstention") and introduced is None:
-            signals = measure(question, hits, self.reader(), self.embedder)
+            signals = measure(question, hits, self.reader(), self.embedder, searched=query)
             reason = decline_reason(signals, self.settings.abstention)
         # The answerer weighs sentences by the user's own words; retrieval used the context.
         if introduced is not None:

@@ -5,6 +5,7 @@ from rag.abstention import (
     AbstentionSignals,
     AbstentionThresholds,
     decline_reason,
+    foreign_script,
     known_names,
     measure,
     name_similarities,
@@ -18,7 +19,9 @@ from rag.records import Answer, Citation, Hit, Passage
 from rag.text import term
 from tests.fakes import BagOfWordsEmbedder
 
-ALL_OFF = AbstentionThresholds(min_score=-1.0, min_name_similarity=-1.0, names_window=0, check_quantities=False)
+ALL_OFF = AbstentionThresholds(
+    min_score=-1.0, min_name_similarity=-1.0, names_window=0, check_quantities=False, check_script=False
+)
 
 
 def hit(text: str, score: float = 0.5, speaker: str = "Mark Rutte", line: int = 1) -> Hit:
@@ -95,7 +98,29 @@ def test_measure_records_every_signal():
     assert [name for name, _ in signals.unknown_names] == ["Beijing"]
     assert np.isclose(signals.unknown_names[0][1], 1.0)
     assert signals.names_together_at == 2
+    assert signals.foreign_script is None
     assert measure("anything", [], corpus, SynonymEmbedder()) == AbstentionSignals(best_score=-1.0)
+
+
+def test_a_question_in_a_script_the_transcripts_never_use_is_declined():
+    corpus = Corpus(["China builds up.", "Russia talks in Istanbul."])
+    hits = [hit("China builds up.", 0.5)]
+    russian = measure("Что сказал Рютте о Китае?", hits, corpus, BagOfWordsEmbedder())
+    assert russian.foreign_script == "CYRILLIC"
+    reason = decline_reason(russian, AbstentionThresholds(-1.0, -1.0, 0))
+    assert "written in Cyrillic letters, which the transcripts never use" in reason
+    assert decline_reason(russian, ALL_OFF) is None  # check_script off
+    assert foreign_script("中国说了什么？", corpus.vocabulary) == "CJK"
+    # English sharing no word with the corpus is a paraphrase, not another language
+    assert foreign_script("How large is Beijing's arsenal?", corpus.vocabulary) is None
+    # one word the corpus holds is enough ("Rutte" in a German or a mixed question)
+    assert foreign_script("Что сказал Rutte о Китае?", corpus.vocabulary | {term("Rutte")}) is None
+    assert foreign_script("Что сказал Рютте?", corpus.vocabulary | {term("Рютте")}) is None
+    # a corpus that has the script (a Russian transcript) is asked in its own language
+    assert foreign_script("Что сказал министр?", corpus.vocabulary | {"бюдж"}) is None
+    # a follow-up is read with its context; letters only count ("2030?" is no script)
+    assert measure("А он?", hits, corpus, BagOfWordsEmbedder(), searched="А он? China").foreign_script is None
+    assert foreign_script("2030?", corpus.vocabulary) is None
 
 
 def test_signals_read_the_first_hits_only_however_many_were_asked_for():

@@ -47,6 +47,13 @@ def test_question_naming_something_never_mentioned_abstains(make_pipeline, press
     assert "Iran" in result.answer.text
 
 
+def test_a_question_in_another_script_is_declined_not_answered_at_random(presser_pipeline):
+    result = presser_pipeline.ask("Что сказали о бюджете?")  # "What was said about the budget?"
+    assert result.answer.abstained and not result.answer.citations
+    assert "Cyrillic" in result.answer.text
+    assert not presser_pipeline.ask("What was said about the budget?").answer.abstained
+
+
 def test_weak_evidence_abstains(make_pipeline, presser: Path):
     pipeline = make_pipeline(min_score=0.9)
     pipeline.ingest([presser])
