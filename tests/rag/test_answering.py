@@ -19,6 +19,27 @@ def test_quotes_the_sentence_that_answers():
     assert answer.text == "Mark Rutte: “They will have a thousand nuclear warheads by the end of the decade.” [1]"
 
 
+def test_a_quote_takes_the_next_sentence_when_it_points_back():
+    text = (
+        "We repeat that China is rapidly building up its armed forces. "
+        "They will have a thousand nuclear warheads by the end of the decade. And terrorism is a core task."
+    )
+    answerer = ExtractiveAnswerer(BagOfWordsEmbedder(), max_quotes=2)
+    quotes = [
+        c.quote for c in answerer.answer("what about China building up its armed forces", [hit(text, 117)]).citations
+    ]
+    assert quotes[0] == (
+        "We repeat that China is rapidly building up its armed forces. "
+        "They will have a thousand nuclear warheads by the end of the decade."
+    )
+    assert all("They will have" not in q for q in quotes[1:])  # not quoted twice
+    # "And terrorism ..." points at nothing before it: a quote of its own or none
+    quotes = [
+        c.quote for c in answerer.answer("what about warheads by the end of the decade", [hit(text, 117)]).citations
+    ]
+    assert quotes[0] == "They will have a thousand nuclear warheads by the end of the decade."
+
+
 def test_quote_on_second_line_of_a_passage_cites_that_line():
     text = "First line about budgets.\nThe centre opens in March with instructors."
     answer = ExtractiveAnswerer(BagOfWordsEmbedder(), max_quotes=1).answer("when does the centre open", [hit(text, 40)])
