@@ -17,8 +17,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 # Control characters a text file may hold; any other C0 control in a large share means binary.
 _TEXT_CONTROLS = {"\t", "\n", "\r", "\f", "\v", "\x1b"}
 _MAX_CONTROL_SHARE = 0.01
-# UTF-16 without a byte-order mark: nearly all NULs on one parity, and some whitespace once read.
-_UTF16_PARITY = 0.95
+# UTF-16 without a byte-order mark: read, it has spaces or line ends (1% of its signs at least).
 _UTF16_MIN_SPACES = 0.01
 
 
@@ -83,21 +82,24 @@ def _likeliest(results: Any) -> Any:
 def _bomless_utf16(data: bytes) -> str | None:
     """The text of UTF-16 saved without a byte-order mark, else None.
 
-    Such a file has its NUL bytes (the high bytes of spaces, line ends and ASCII letters) at
-    odd offsets (little-endian) or even ones (big-endian); decoded, its spaces and line
-    ends are there. A binary file's NULs fall on both, and "hello\x00world" decoded as
-    UTF-16 is a few CJK signs with no space.
+    Read in the byte order that gives spaces and line ends: in the other, " " and "\\n"
+    come out as U+2000 and U+0A00, which are neither. Where NULs fall no longer decides:
+    Chinese has few ASCII bytes, and "一" (U+4E00) puts its NUL on the other byte. A
+    binary file seldom decodes without a lone surrogate, and then holds about one space in
+    16,000 signs; "hello\\x00world" read as UTF-16 is a few CJK signs with no space.
     """
     if len(data) % 2:
         return None
-    even, odd = data[0::2].count(0), data[1::2].count(0)
-    if max(even, odd) < _UTF16_PARITY * (even + odd):
+    readings = []
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        readings.append((sum(1 for c in text if c in " \t\r\n"), text))
+    if not readings:
         return None
-    try:
-        text = data.decode("utf-16-le" if odd > even else "utf-16-be")
-    except UnicodeDecodeError:
-        return None
-    spaces = sum(1 for c in text if c in " \t\r\n")
+    spaces, text = max(readings, key=lambda r: r[0])
     return text if spaces >= 2 and spaces >= _UTF16_MIN_SPACES * len(text) else None
 
 

@@ -69,9 +69,13 @@ def test_a_cyrillic_code_page_is_detected():
 
 
 def test_utf16_without_its_mark_in_any_script_reads_as_written():
-    text = "Иван Петров: Бюджет вырос на 2%.\nАнна: Когда?\n"  # NULs only under spaces, digits, line ends
-    assert decode_transcript(text.encode("utf-16-le"), "f") == text
-    assert decode_transcript(text.encode("utf-16-be"), "f") == text
+    cyrillic = "Иван Петров: Бюджет вырос на 2%.\nАнна: Когда?\n"  # NULs only under spaces, digits, line ends
+    # Chinese: "一" (U+4E00) puts its NUL on the other byte, and there are no spaces, only line ends
+    chinese = "主持人：欢迎大家。\n王一：我们一共有一百人。\n李二：一起讨论一下。\n主持人：谢谢。\n"
+    korean = "가나다: 가격이 가장 중요합니다.\n라마: 가능합니다.\n"  # 가 is U+AC00
+    for text in (cyrillic, chinese, korean):
+        assert decode_transcript(text.encode("utf-16-le"), "f") == text
+        assert decode_transcript(text.encode("utf-16-be"), "f") == text
 
 
 @pytest.mark.parametrize(
