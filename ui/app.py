@@ -139,8 +139,10 @@ def build_demo(pipeline: Pipeline, *, notice: str = "") -> Any:
 
         def respond(message: str, history: list[Any], doc_value: str, speaker_value: str, k_value: float, name: str):
             filters = Filters.from_widgets(doc_value, speaker_value, k_value, name)
-            if not message.strip():
+            if not message.strip():  # the last answer's cards and transcript stay as they are
                 gr.Warning(EMPTY_QUESTION, title="No question")
+                yield [gr.skip()] * len(turn_outputs)
+                return
             shown: list[Source] | None = None
             for view in chat_turn(pipeline, message, history, filters):
                 if view.sources is shown or (shown == [] and not view.sources):  # only the answer grew
