@@ -18,8 +18,8 @@ for a handful of single words, and only when a question names something unknown)
    and no quote states a number ("How many Eurofighters does Türkiye plan to purchase?"
    quoting "Türkiye is in talks ... to purchase Eurofighters"). The lines on the topic are
    there, the figure is not. Switched by `check_quantities`;
-5. `foreign_script`: the question is written mostly in a script no word of the corpus
-   uses, and shares no word (stop words aside) with it: a question in another language
+5. `foreign_script`: most of the question's letters are in scripts no word of the corpus
+   uses (Japanese mixes three), and it shares no word (stop words aside) with it: a question in another language
    than the transcripts' ("Что сказал Рютте о Китае?" was answered with lines on Putin,
    all-MiniLM-L6-v2 reading English only). Sharing no word alone is not enough: "How big
    is Beijing's atomic arsenal?" may paraphrase every word of what the transcript says,
@@ -176,8 +176,8 @@ class AbstentionSignals:
     # The question asks how many or how much and the answer's quotes state no number
     # (read after the answerer; False before it).
     quantity_unstated: bool = False
-    # The script most of the question's letters are in ("CYRILLIC") when no word of the
-    # corpus uses it and the search shares no word with the corpus; None otherwise.
+    # The script most of the question's letters are in ("CYRILLIC") when most are in scripts
+    # no word of the corpus uses and the search shares no word with it; None otherwise.
     foreign_script: str | None = None
 
 
@@ -286,8 +286,9 @@ def measure(
 
 
 def foreign_script(question: str, vocabulary: frozenset[str]) -> str | None:
-    """The script most of the question's letters are written in, when the corpus's words
-    never use it and the question shares no word (stop words aside) with the corpus.
+    """The script most of the question's letters are written in, when more than half of
+    them are in scripts no word of the corpus uses and the question shares no word (stop
+    words aside) with the corpus.
 
     Example: foreign_script("Что сказал Рютте о Китае?", {"rutt", "chin"}) == "CYRILLIC";
     "How big is Beijing's arsenal?" over the same words -> None (a paraphrase in English).
@@ -295,11 +296,13 @@ def foreign_script(question: str, vocabulary: frozenset[str]) -> str | None:
     asked = {term(w) for w in words(question) if fold(w) not in STOP_WORDS}
     if asked & vocabulary:
         return None
-    letters = Counter(_script(c) for c in question if c.isalpha())
-    if not letters:
+    # NFKC first: full-width "Ｗｈａｔ" typed with a CJK input method is Latin
+    letters = [_script(c) for c in unicodedata.normalize("NFKC", question) if c.isalpha()]
+    known = _scripts(vocabulary)
+    foreign = Counter(script for script in letters if script not in known)
+    if 2 * foreign.total() <= len(letters):
         return None
-    script, n = letters.most_common(1)[0]
-    return script if 2 * n > letters.total() and script not in _scripts(vocabulary) else None
+    return foreign.most_common(1)[0][0]
 
 
 def _script(letter: str) -> str:

@@ -111,6 +111,10 @@ def test_a_question_in_a_script_the_transcripts_never_use_is_declined():
     assert "written in Cyrillic letters, which the transcripts never use" in reason
     assert decline_reason(russian, ALL_OFF) is None  # check_script off
     assert foreign_script("中国说了什么？", corpus.vocabulary) == "CJK"
+    # Japanese mixes three scripts, none of them a majority alone
+    assert foreign_script("ウクライナ支援の予算は？", corpus.vocabulary) in {"KATAKANA", "CJK", "HIRAGANA"}
+    # full-width Latin, as a CJK input method types it, is Latin
+    assert foreign_script("Ｗｈａｔ ａｂｏｕｔ ｔｈｅ ａｒｓｅｎａｌ？", corpus.vocabulary) is None
     # English sharing no word with the corpus is a paraphrase, not another language
     assert foreign_script("How large is Beijing's arsenal?", corpus.vocabulary) is None
     # one word the corpus holds is enough ("Rutte" in a German or a mixed question)
