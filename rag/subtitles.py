@@ -27,6 +27,7 @@ _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>")
 # A time inside a cue's text, word by word: YouTube's automatic captions, whose cues roll
 # (each shows the previous cue's line again above its own).
 _WORD_TIME = re.compile(r"<(?:\d+:)?\d{2}:\d{2}\.\d{3}>")
+_TIME_LIKE = re.compile(r"\d+:\d\d")  # what a timing line meant to say, however malformed
 _MARKUP = re.compile(r"<[^>]*>")  # <i>, <b>, <c.x>, </v>, <00:00:01.000>, {\an8} is left alone
 _NAME = re.compile(r"^[A-Z][A-Za-z.'’-]*(?:\s+(?:[A-Z][A-Za-z.'’-]*|de|van|von|der|da|la|al|bin))*$")
 
@@ -52,9 +53,14 @@ def _blocks(lines: list[str], start: int = 0, *, spaced_cues: bool = False) -> I
 
 
 def _no_timing(doc: str, block: list[tuple[int, str]], example: str) -> TranscriptFormatError:
-    """A cue without its timing line, named by the line where the timing belongs: the one
-    after a cue number ("00:00:0X,000 -> 00:00:04,000" on line 6, not cue "2" on line 5)."""
-    number, line = block[1] if len(block) > 1 and block[0][1].strip().isdigit() else block[0]
+    """A cue without its timing line, named by the line meant as one: of its first two, the
+    one holding a time ("00:00:0X,000 -> 00:00:04,000" on line 6, not cue "2" on line 5, nor
+    a WebVTT cue id), else the line after a cue number, else its first."""
+    timed = [(n, t) for n, t in block[:2] if _TIME_LIKE.search(t)]
+    if timed:
+        number, line = timed[0]
+    else:
+        number, line = block[1] if len(block) > 1 and block[0][1].strip().isdigit() else block[0]
     return TranscriptFormatError(
         f"{doc}: malformed subtitle cue at line {number}: {line.strip()!r} is not a timing line ({example!r})"
     )

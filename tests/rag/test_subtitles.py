@@ -68,7 +68,11 @@ def test_a_cue_before_any_name_has_an_unknown_speaker():
             "1\n00:00:01,000 --> 00:00:02,000\nA.\n\n2\n00:00:0X,000 -> 00:00:04,000\nB.\n",
             "line 6: '00:00:0X,000 -> 00:00:04,000' is not a timing line",
         ),
-        (parse_vtt, "WEBVTT\n\nintro\n00:01.000 -> 00:02.000\nA.\n", "line 3: 'intro' is not a timing line"),
+        (
+            parse_vtt,
+            "WEBVTT\n\nintro\n00:01.000 -> 00:02.000\nA.\n",
+            "line 4: '00:01.000 -> 00:02.000' is not a timing line",
+        ),
         (
             parse_vtt,
             "WEBVTT\n\n00:01.000 --> 00:02.000\nA.\n\n00:03 --> 00:04.000\nB.\n",
