@@ -78,25 +78,26 @@ def _outdated(meta: dict[str, Any]) -> bool:
 
 def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]], list[str]]:
     """Transcript files under `paths` (folders searched recursively), paths refused with
-    why, and the other files of folders that hold transcripts (hidden ones left out: a
-    folder's .git or .DS_Store is no one's transcript)."""
+    why, and the other files of folders that hold transcripts. Inside a folder, hidden
+    files and folders are passed over (.git/config.json, .obsidian/README.md, .DS_Store
+    are no one's transcripts); a hidden file named on its own is read."""
     found: list[Path] = []
     refused: list[tuple[str, str]] = []
     skipped: list[str] = []
     for path in paths:
         if path.is_dir():
-            files = [p for p in path.rglob("*") if p.is_file()]
+            files = [
+                p
+                for p in path.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ]
             transcripts = sorted(p for p in files if p.suffix.lower() in SUPPORTED_SUFFIXES)
             if not transcripts:  # an empty folder, or only .docx and .pdf: say so, not "0 added"
                 others = sorted({p.suffix.lower() or "(none)" for p in files})
                 held = f"; it holds {len(files)} other files ({', '.join(others)})" if files else ""
                 refused.append((str(path), f"holds no transcript file ({', '.join(SUPPORTED_SUFFIXES)}){held}"))
             else:
-                skipped.extend(
-                    str(p)
-                    for p in sorted(set(files) - set(transcripts))
-                    if not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
+                skipped.extend(str(p) for p in sorted(set(files) - set(transcripts)))
             found.extend(transcripts)
         elif not path.exists():
             refused.append((str(path), "no such file or folder"))

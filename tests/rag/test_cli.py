@@ -268,11 +268,15 @@ def test_a_folder_names_the_files_it_does_not_read(cli, presser: Path, tmp_path:
     (folder / "notes.pdf").write_bytes(b"%PDF")
     (folder / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     (folder / ".DS_Store").write_bytes(b"\0")
+    (folder / ".obsidian").mkdir()
+    (folder / ".obsidian" / "README.md").write_text("Jane Doe: a note, not a transcript.\n")
     assert main(["ingest", str(folder), "--index", str(cli)]) == 0  # the transcript is in
     err = capsys.readouterr().err
     assert "1 added" in err
     assert f"1 file of other types skipped ({folder / 'notes.pdf'}): only .txt, .md, .srt, .vtt, .json are read" in err
     assert "HEAD" not in err and "DS_Store" not in err
+    assert main(["info", "--index", str(cli)]) == 0
+    assert "README" not in capsys.readouterr().out  # a hidden folder's .md is no transcript
 
 
 def test_a_large_file_shows_its_embedding_progress_with_the_same_vectors(cli, presser: Path, capsys, monkeypatch):
