@@ -27,13 +27,13 @@ run: install
 
 # Regression gate: the sample's question set must stay a little above today's figures
 # (measured with every step of docs/retrieval-steps.md on: hit@1 0.954, hit@5 1.000,
-# mrr@10 0.973, citation_precision 0.938, citation_recall 0.923, keyword_recall 0.764,
+# mrr@10 0.973, citation_precision 0.938, citation_recall 0.923, keyword_recall 0.795,
 # abstention_accuracy 0.924; raised with a long question's preamble counted as the
 # question, keyword recall with a quote taking the next sentence that points back to it;
 # about 0.03 below each), so a change that answers worse fails CI.
 GATE_INDEX := $(or $(TMPDIR),/tmp)/transcript-qa-gate-index
 GATES := --fail-under hit@1=0.92 --fail-under hit@5=0.97 --fail-under mrr@10=0.94 \
-	--fail-under citation_precision=0.90 --fail-under citation_recall=0.89 --fail-under keyword_recall=0.73 \
+	--fail-under citation_precision=0.90 --fail-under citation_recall=0.89 --fail-under keyword_recall=0.76 \
 	--fail-under abstention_accuracy=0.89
 
 # The browser test drives Debian's Chromium (Playwright's own browser download fails on

@@ -40,6 +40,24 @@ def test_a_quote_takes_the_next_sentence_when_it_points_back():
     assert quotes[0] == "They will have a thousand nuclear warheads by the end of the decade."
 
 
+def test_a_quote_ending_its_passage_is_continued_by_the_next_passage_of_its_line():
+    # a long line is cut into passages; the sentence pointing back opens the next one
+    first = Passage("doc", "doc:117-117#1", "Mark Rutte", 117, 117, "We repeat that China is building up its forces.")
+    second = Passage(
+        "doc", "doc:117-117#2", "Mark Rutte", 117, 117, "They will have a thousand warheads. Also terrorism."
+    )
+    other = Passage("doc", "doc:119-119#0", "Mark Rutte", 119, 119, "They will meet in June. Also terrorism.")
+    answerer = ExtractiveAnswerer(BagOfWordsEmbedder(), max_quotes=2)
+    answer = answerer.answer("what about China building up its forces", [Hit(first, 0.6, (first, second))])
+    assert [c.quote for c in answer.citations] == [first.text, "They will have a thousand warheads."]
+    assert answer.text == (
+        "Mark Rutte: “We repeat that China is building up its forces.” [1] “They will have a thousand warheads.” [2]"
+    )
+    # another line (a new paragraph, or a meeting's next turn) is not a continuation
+    answer = answerer.answer("what about China building up its forces", [Hit(first, 0.6, (first, other))])
+    assert [c.quote for c in answer.citations] == [first.text]
+
+
 def test_quote_on_second_line_of_a_passage_cites_that_line():
     text = "First line about budgets.\nThe centre opens in March with instructors."
     answer = ExtractiveAnswerer(BagOfWordsEmbedder(), max_quotes=1).answer("when does the centre open", [hit(text, 40)])
