@@ -27,7 +27,7 @@ from ui.chat import (
     refreshed_choices,
     speaker_choices,
 )
-from ui.formatting import as_text, hits_html, source_card_html, transcript_html
+from ui.formatting import as_text, hits_html, same_turns, source_card_html, transcript_html
 
 TITLE = "Ask the transcripts"
 DESCRIPTION = "Answers quote the transcripts and cite the exact lines and who said them."
@@ -123,8 +123,10 @@ def build_demo(pipeline: Pipeline, *, notice: str = "") -> Any:
 
         def show_turn(view_sources: list[Source], view: Any) -> list[Any]:
             cards_visible = [gr.update(visible=i < len(view_sources)) for i in range(MAX_CARDS)]
+            same = same_turns(view_sources)
             card_html = [
-                source_card_html(i + 1, view_sources[i]) if i < len(view_sources) else "" for i in range(MAX_CARDS)
+                source_card_html(i + 1, view_sources[i], same[i]) if i < len(view_sources) else ""
+                for i in range(MAX_CARDS)
             ]
             hits = hits_html(view.result.hits) if view.result else ""
             return [

@@ -193,8 +193,12 @@ def excerpt_html(excerpt: Excerpt, quote: str = "", *, max_lines: int | None = N
     return "".join(rows)
 
 
-def source_card_html(number: int, source: Source) -> str:
-    """One numbered card: who, where, the quote in its line, and the turn it answers."""
+def source_card_html(number: int, source: Source, same_turn_as: int | None = None) -> str:
+    """One numbered card: who, where, the quote in its line, and the turn it answers.
+
+    `same_turn_as`: the number of an earlier card whose quote answers the same turn (two
+    quotes of one long line): the turn it answers is shown there, not again here.
+    """
     c = source.citation
     head = (
         f'<div class="tqa-card-head"><span class="tqa-number">[{number}]</span> '
@@ -203,7 +207,11 @@ def source_card_html(number: int, source: Source) -> str:
         f'<span class="tqa-lines">{lines_label(c.line_start, c.line_end)}</span>{_time_html(c)}</div>'
     )
     before = ""
-    if source.before is not None:
+    if same_turn_as is not None:
+        before = (
+            f'<div class="tqa-before"><div class="tqa-before-head">In the same turn as [{same_turn_as}]</div></div>'
+        )
+    elif source.before is not None:
         b = source.before
         before = (
             f'<div class="tqa-before"><div class="tqa-before-head">In reply to '
@@ -212,6 +220,25 @@ def source_card_html(number: int, source: Source) -> str:
         )
     cited = f'<div class="tqa-cited">{excerpt_html(source.cited, c.quote, context=CARD_CONTEXT)}</div>'
     return f'<div class="tqa-card" id="tqa-source-{number}">{head}{before}{cited}</div>'
+
+
+def same_turns(sources: Sequence[Source]) -> list[int | None]:
+    """For each source, the number (1-based) of the first earlier one that answers the same
+    turn (two quotes of one long line), or None.
+
+    Example: sources citing line 117, line 117, line 98 -> [None, 1, None]
+    """
+    return [
+        next(
+            (
+                j + 1
+                for j, t in enumerate(sources[:i])
+                if s.before is not None and t.citation.doc == s.citation.doc and t.before == s.before
+            ),
+            None,
+        )
+        for i, s in enumerate(sources)
+    ]
 
 
 def _time_html(c: Citation) -> str:

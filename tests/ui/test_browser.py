@@ -119,6 +119,15 @@ def test_an_empty_question_says_what_to_do_and_keeps_the_last_answer(page):
     assert page.locator("#tqa-chat .message.bot").count() == 1
 
 
+def test_two_quotes_of_one_turn_show_the_question_once(page):
+    answer = ask(page, "What did Rutte say about China?", 0)
+    assert "[2]" in answer  # the build-up sentence, then "They will have a thousand nuclear warheads ..."
+    second = page.locator("#tqa-source-2")
+    second.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert "In the same turn as [1]" in second.inner_text() and "In reply to" not in second.inner_text()
+    assert "In reply to" in page.locator("#tqa-source-1").inner_text()
+
+
 def test_markup_in_a_transcript_is_shown_and_never_run(page):
     answer = ask(page, "What does the zebra ledger entry read?", 0)
     page.locator("#tqa-source-1").wait_for(timeout=ANSWER_TIMEOUT_MS)

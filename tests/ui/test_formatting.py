@@ -6,6 +6,7 @@ from ui.formatting import (
     format_reply,
     highlighted,
     quote_spans,
+    same_turns,
     source_card_html,
     transcript_html,
     user_turns,
@@ -99,6 +100,19 @@ def test_source_card_shows_speaker_doc_lines_quote_and_the_question_before():
     assert "[2]" in card and "Jane &lt;Doe&gt;" in card and "doc-1" in card and "line 17" in card
     assert "<mark>three percent</mark>" in card
     assert "In reply to Ali Kaya, line 14" in card and "Will the target rise?" in card
+
+
+def test_a_second_quote_of_the_same_turn_does_not_show_the_turn_it_answers_again():
+    before = Excerpt("doc-1", "Ali Kaya", 14, 14, ("Will the target rise?",))
+    other = Excerpt("doc-1", "Bo Li", 30, 30, ("And the ferry?",))
+    first = source("three percent", ("Yes. Aim for three percent of GDP. It was unanimous.",), before)
+    second = source("unanimous", ("Yes. Aim for three percent of GDP. It was unanimous.",), before)
+    third = source("ferry", ("The ferry is late.",), other)
+    assert same_turns([first, second, third]) == [None, 1, None]
+    assert same_turns([first, source("unanimous", ("x",), None)]) == [None, None]  # no turn before: nothing shared
+    card = source_card_html(2, second, same_turns([first, second])[1])
+    assert "In the same turn as [1]" in card and "In reply to" not in card and "Will the target rise?" not in card
+    assert "<mark>unanimous</mark>" in card
 
 
 def test_source_card_renders_markup_in_transcripts_as_text():
