@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
 
@@ -220,18 +220,11 @@ class ExtractiveAnswerer:
             if reply:
                 best = reply[0]
                 further = [c for c in further if c is not best and c.passage.passage_id not in asking]
-        best = _continued(best, split(best.passage.text))
-        further = [c for c in further if c.passage != best.passage or c.end <= best.start or c.start >= best.end]
-        # A long line is cut into passages: the sentence that continues the quote may open
-        # the next one ("They will have a thousand nuclear warheads ..." after "China is
-        # rapidly building up its armed forces"); it is then the next quote, same line.
-        following = _next_in_line(best, units)
-        if following is not None and best.end == _last_end(split(best.passage.text)):
-            sentences = split(following[1].text)
-            if sentences and _REFERS_BACK.match(following[1].text, sentences[0][0]):
-                start, end = sentences[0]
-                more = _Candidate(following[1], following[0], start, end, best.score)
-                further = [more, *(c for c in further if c.passage != more.passage or c.start >= end)]
+        # A quote goes on with the sentence after it when that one points back to it, in its
+        # passage or opening the next passage of its line (a long line is cut into passages).
+        best, more = _continued(best, units, split)
+        quotes = [best] if more is None else [best, more]
+        further = [*quotes[1:], *(c for c in further if not any(_overlap(c, q) for q in quotes))]
         return [best, *further][: self.max_quotes]
 
     @staticmethod
@@ -339,17 +332,37 @@ _REFERS_BACK = re.compile(r"\s*(?:they|it|this|that|these|those|he|she)\b", re.I
 MAX_QUOTE_CHARS = 400
 
 
-def _continued(quote: _Candidate, spans: Sequence[tuple[int, int]]) -> _Candidate:
-    """The quote with its passage's next sentence when that one refers back to it, on the
-    same line (a citation names its lines: the next line would be one more)."""
-    after = [(s, e) for s, e in spans if s >= quote.end]
-    if not after:
-        return quote
-    start, end = after[0]
+def _continued(
+    quote: _Candidate, units: Sequence[tuple[int, Passage]], split: Callable[[str], list[tuple[int, int]]]
+) -> tuple[_Candidate, _Candidate | None]:
+    """The quote with the next sentence of its line when that one refers back to it: joined
+    to it within its passage, or, when the quote ends its passage, the opening sentence of
+    the line's next passage as a quote of its own (else None). The same line only: a
+    citation names its lines, and the next line would be one more."""
     text = quote.passage.text
-    if _REFERS_BACK.match(text, start) and "\n" not in text[quote.start : end] and end - quote.start <= MAX_QUOTE_CHARS:
-        return replace(quote, end=end)
-    return quote
+    after = [(s, e) for s, e in split(text) if s >= quote.end]
+    if after:
+        start, end = after[0]
+        if not (_REFERS_BACK.match(text, start) and "\n" not in text[quote.start : end]):
+            return quote, None
+        if end - quote.start > MAX_QUOTE_CHARS:
+            return quote, None
+        quote = replace(quote, end=end)
+        if len(after) > 1:  # the passage goes on after it
+            return quote, None
+    following = _next_in_line(quote, units)
+    if following is None:
+        return quote, None
+    hit, passage = following
+    opening = split(passage.text)[:1]
+    if opening and _REFERS_BACK.match(passage.text, opening[0][0]):
+        return quote, _Candidate(passage, hit, opening[0][0], opening[0][1], quote.score)
+    return quote, None
+
+
+def _overlap(a: _Candidate, b: _Candidate) -> bool:
+    """Whether two quotes share characters of one passage."""
+    return a.passage == b.passage and a.start < b.end and b.start < a.end
 
 
 def _next_in_line(quote: _Candidate, units: Sequence[tuple[int, Passage]]) -> tuple[int, Passage] | None:
@@ -361,10 +374,6 @@ def _next_in_line(quote: _Candidate, units: Sequence[tuple[int, Passage]]) -> tu
             same_line = after.line_start == passage.line_end and after.speaker == passage.speaker
             return (after_hit, after) if after_hit == hit and same_line else None
     return None
-
-
-def _last_end(spans: Sequence[tuple[int, int]]) -> int | None:
-    return spans[-1][1] if spans else None
 
 
 def _in_reply(hit: int, passage: Passage, question: _Candidate) -> bool:
