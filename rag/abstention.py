@@ -143,7 +143,7 @@ from typing import Protocol
 
 from embeddings.base import Embedder
 from rag.records import Answer, Hit
-from rag.text import STOP_WORDS, fold, term, words
+from rag.text import STOP_WORDS, content_terms, fold, term, words
 
 # Capitalised words that name no topic of their own ("Western capitals").
 _DIRECTIONS = {"north", "south", "east", "west", "western", "eastern", "northern", "southern"}
@@ -293,8 +293,7 @@ def foreign_script(question: str, vocabulary: frozenset[str]) -> str | None:
     Example: foreign_script("Что сказал Рютте о Китае?", {"rutt", "chin"}) == "CYRILLIC";
     "How big is Beijing's arsenal?" over the same words -> None (a paraphrase in English).
     """
-    asked = {term(w) for w in words(question) if fold(w) not in STOP_WORDS}
-    if asked & vocabulary:
+    if {term(w) for w in content_terms(question)} & vocabulary:
         return None
     # NFKC first: full-width "Ｗｈａｔ" typed with a CJK input method is Latin
     letters = [_script(c) for c in unicodedata.normalize("NFKC", question) if c.isalpha()]
