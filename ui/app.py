@@ -121,7 +121,7 @@ def build_demo(pipeline: Pipeline, *, notice: str = "") -> Any:
             )
             upload_status = gr.Markdown()
 
-        def show_turn(view_sources: list[Source], view: Any) -> list[Any]:
+        def show_turn(view_sources: list[Source], view: Any, *, close_transcript: bool = True) -> list[Any]:
             cards_visible = [gr.update(visible=i < len(view_sources)) for i in range(MAX_CARDS)]
             same = same_turns(view_sources)
             card_html = [
@@ -136,7 +136,7 @@ def build_demo(pipeline: Pipeline, *, notice: str = "") -> Any:
                 hits,
                 *cards_visible,
                 *card_html,
-                gr.update(visible=False),  # a transcript opened from the last answer's cards
+                gr.update(visible=False) if close_transcript else gr.skip(),  # opened from the last answer's cards
             ]
 
         def respond(message: str, history: list[Any], doc_value: str, speaker_value: str, k_value: float, name: str):
@@ -158,7 +158,7 @@ def build_demo(pipeline: Pipeline, *, notice: str = "") -> Any:
                 # The turn ends with its cards sent once more, whatever became of the updates
                 # between (one CI run showed an answer citing [2] without its card, under
                 # load; not seen again in four runs); a transcript opened meanwhile stays.
-                yield ["", *show_turn(last.sources, last)[:-1], gr.skip()]
+                yield ["", *show_turn(last.sources, last, close_transcript=False)]
 
         turn_outputs = [question, chatbot, sources_state, no_sources, retrieved, *slots, *cards, transcript_box]
         turn_inputs = [question, chatbot, doc, speaker, k, answerer]
