@@ -90,6 +90,18 @@ def name_words(speaker: str) -> list[str]:
     return name
 
 
+def without_name(question: str, speaker: str) -> str:
+    """The question without the capitalised words naming `speaker` (name or outlet): they
+    choose whose turns answer, and a sentence saying the name is not more of an answer
+    ("Today I'm talking with Dr. Ana Ruiz" for "What did Ana Ruiz say is driving the loss?").
+
+    Example: without_name("What did Ana Ruiz say about reefs?", "Ana Ruiz") == "What did say about reefs"
+    """
+    outlet = _OUTLET.search(speaker)
+    naming = set(name_words(speaker)) | ({fold(w) for w in words(outlet.group(1))} if outlet else set())
+    return " ".join(w for w in words(question) if not (w[:1].isupper() and fold(w) in naming))
+
+
 def _is_named(speaker: str, asked: set[str], capitalised: set[str], letters: set[str]) -> bool:
     outlet = _OUTLET.search(speaker)
     if outlet and all(fold(w) in asked for w in words(outlet.group(1))):

@@ -354,3 +354,17 @@ def test_asked_when_the_sentence_stating_a_time_is_quoted():
     assert asked_when.citations[0].line_start == 34
     asked_what = answerer.answer("Will Allies take the formal decisions on spending?", [hit(text, 33)])
     assert asked_what.citations[0].line_start == 33
+
+
+def test_a_sentence_saying_the_asked_about_speakers_name_is_not_more_of_an_answer(fake_embedder):
+    # An interview: the host introduces the guest by name, then asks what the question asks.
+    said = [
+        ("Host", "Joining me is Ana Ruiz, who has studied the loss of coral reefs for years."),
+        ("Ana Ruiz", "Thanks for having me. Reefs have lost half their coral cover."),
+        ("Host", "What is driving this loss?"),
+        ("Ana Ruiz", "Mostly marine heatwaves and overfishing."),
+    ]
+    turns = [Passage("pod", f"pod:{n}-{n}#0", who, n, n, text) for n, (who, text) in enumerate(said, 1)]
+    hits = [Hit(turns[1], 0.4, context=tuple(turns))]
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer("What did Ana Ruiz say is driving the loss?", hits)
+    assert [(c.speaker, c.line_start) for c in answer.citations] == [("Ana Ruiz", 4)]

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.speakers import asks_affiliation, asks_moderator, introduces, named_speaker, stands_out
+from rag.speakers import asks_affiliation, asks_moderator, introduces, named_speaker, stands_out, without_name
 
 SPEAKERS = [
     "Mark Rutte",
@@ -166,3 +166,12 @@ def test_who_moderated_is_answered_by_the_speaker_who_gives_the_floor(make_pipel
     assert "gives the floor" not in without.ask("Who moderated the briefing?").answer.text
     # the one who answers every question is no moderator: the presser has none
     assert "gives the floor" not in presser_pipeline.ask("Who chaired the briefing?").answer.text
+
+
+def test_without_name_drops_the_capitalised_words_naming_the_speaker():
+    assert without_name("What did Ana Ruiz say about reefs?", "Ana Ruiz") == "What did say about reefs"
+    assert without_name("What did the Reuters reporter ask?", "Question (Reuters)") == "What did the reporter ask"
+    # a label's words written as the topic stay: "the user interface" is what is discussed
+    assert without_name("What did User Interface say on the user interface?", "User Interface") == (
+        "What did say on the user interface"
+    )
