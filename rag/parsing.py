@@ -9,9 +9,9 @@ Handles the shapes seen in press-conference and meeting transcripts:
   the shapes of hearings, briefings, depositions and transcription services read by
   rag/labels.py (`Mr. JONES. text`, `[00:01:23] ALICE WONG: text`, `Q text`, ...).
 Aliases are resolved within one document: a bare role maps to the person who carried it
-earlier or in the header ("THE PRESIDENT" too), a title and a surname ("MS. JEAN-PIERRE")
-to the one person of that surname named before, and text before the first label belongs
-to the header's person.
+earlier or in the header ("THE PRESIDENT" too), a title and a surname ("MS. JEAN-PIERRE"),
+or a surname alone ("ASHBY"), to the one person of that surname named before, and text
+before the first label belongs to the header's person.
 It does not guess speakers from content; unlabelled text goes to the last speaker. A
 heading ("## Budget", a line wholly in bold, "Public Comment" above text) is a turn of its
 own, "Unknown speaker"'s, so it is no one's words; unlabelled speech after it goes on as
@@ -698,12 +698,13 @@ def _by_full_name(label: str, aliases: dict[str, str]) -> str | None:
 
 
 def _by_surname(label: str, aliases: dict[str, str]) -> str | None:
-    """The one person already known whose surname the label gives after a title:
+    """The one person already known whose surname the label gives, alone or after a title:
     "MS. JEAN-PIERRE" -> "Karine Jean-Pierre" of the header's "by Press Secretary Karine
-    Jean-Pierre", "Senator Warren" -> "Elizabeth Warren (D-MA)"; None when no one or two
+    Jean-Pierre", "Senator Warren" -> "Elizabeth Warren (D-MA)", "ASHBY" -> "TOM ASHBY" of
+    an earlier "TOM ASHBY, HOST" (a news transcript's later turns); None when no one or two
     people carry that surname, or when the label is not a title and a surname."""
     words = label.replace(".", " ").lower().split()
     titles, surname = words[:-1], words[-1] if words else ""
-    if not titles or not all(title in _TITLE_WORDS for title in titles):
+    if not all(title in _TITLE_WORDS for title in titles) or len(surname) < 2:
         return None
     return _the_one_known(aliases, lambda name: name[-1] == surname)

@@ -173,6 +173,18 @@ def test_white_house_briefing_questions_and_the_press_secretary_by_her_surname()
     assert t.turns[1].lines == ("Thank you, Karine. How much money is going to firefighters?",)
 
 
+def test_a_news_transcripts_later_surname_labels_are_the_people_introduced_first():
+    text = (
+        "TOM ASHBY, HOST: Welcome back. My guest is Marisol Vega.\n\n"
+        "MARISOL VEGA, URBAN PLANNER: Thank you, Tom.\n\n"
+        "ASHBY: How hot did it get?\n\n"
+        "VEGA: 118 degrees.\n"
+    )
+    t = parse_text(text, "x")
+    assert table(t) == [("TOM ASHBY", 1, 1), ("MARISOL VEGA", 3, 3), ("TOM ASHBY", 5, 5), ("MARISOL VEGA", 7, 7)]
+    assert t.turns[2].label == "ASHBY"
+
+
 def test_a_surname_two_people_carry_names_neither():
     text = "Anna Berg (Reuters)\nFirst?\n\nJohn Berg (AFP)\nSecond?\n\nDr. BERG: Which of us?\n\nJane Doe: Both.\n"
     assert [s for s, _, _ in table(parse_text(text, "x"))][-2:] == ["Dr. BERG", "Jane Doe"]
