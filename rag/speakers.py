@@ -145,6 +145,17 @@ def asks_affiliation(question: str) -> bool:
     return bool(_AFFILIATION.search(question.strip())) and not _SPEECH.search(question)
 
 
+def says_speaking(question: str, speaker: str) -> bool:
+    """Whether the question asks what `speaker` said: a word of speech right after their name.
+
+    Example: says_speaking("What did Nadia Haddad say about it?", "Nadia Haddad") is True;
+    says_speaking("Why did the group disagree with Haddad?", "Nadia Haddad") is False.
+    """
+    said = words(question)
+    naming = set(name_words(speaker))
+    return any(fold(w) in naming and any(_SPEECH.fullmatch(v) for v in said[i + 1 : i + 2]) for i, w in enumerate(said))
+
+
 # Who runs the questions: "Who chaired the question-and-answer part?", "Who moderated?";
 # not "who hosted", which asks for a country as often as a person.
 _MODERATOR = re.compile(

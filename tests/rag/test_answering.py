@@ -368,3 +368,32 @@ def test_a_sentence_saying_the_asked_about_speakers_name_is_not_more_of_an_answe
     hits = [Hit(turns[1], 0.4, context=tuple(turns))]
     answer = ExtractiveAnswerer(fake_embedder, max_quotes=1).answer("What did Ana Ruiz say is driving the loss?", hits)
     assert [(c.speaker, c.line_start) for c in answer.citations] == [("Ana Ruiz", 4)]
+
+
+def turns_of(*said: tuple[str, str]) -> tuple[Passage, ...]:
+    return tuple(Passage("p", f"p:{n}-{n}#0", who, n, n, text) for n, (who, text) in enumerate(said, 1))
+
+
+def test_asked_what_a_named_speaker_said_their_sentence_is_quoted_not_anothers(fake_embedder):
+    turns = turns_of(
+        ("Grace Liu", "Erik, will they be allowed to fish?"),
+        ("Erik Solberg", "We have offered a compensation fund of 12 million dollars."),
+        ("Nadia Haddad", "Twelve million is less than a third of what is at stake."),
+    )
+    answerer = ExtractiveAnswerer(fake_embedder, max_quotes=2)
+    answer = answerer.answer("What did Nadia Haddad say about the compensation fund?", [Hit(turns[2], 0.4, turns)])
+    assert [(c.speaker, c.line_start) for c in answer.citations] == [("Nadia Haddad", 3)]
+    # not asked what she said: the sentence holding the question's words
+    answer = answerer.answer("What compensation fund was offered to Nadia Haddad?", [Hit(turns[2], 0.4, turns)])
+    assert answer.citations[0].speaker == "Erik Solberg"
+
+
+def test_asked_what_a_named_speaker_said_their_own_question_is_quoted_not_its_reply(fake_embedder):
+    turns = turns_of(
+        ("Ike Brennan", "Does altitude explain why I slept badly in Boulder?"),
+        ("Sam Achterberg", "Partly. Boulder is about 1,600 meters up."),
+    )
+    answer = ExtractiveAnswerer(fake_embedder, max_quotes=2).answer(
+        "What did Ike Brennan say about Boulder?", [Hit(turns[0], 0.4, turns)]
+    )
+    assert [(c.speaker, c.line_start) for c in answer.citations] == [("Ike Brennan", 1)]

@@ -2,7 +2,15 @@ from pathlib import Path
 
 import pytest
 
-from rag.speakers import asks_affiliation, asks_moderator, introduces, named_speaker, stands_out, without_name
+from rag.speakers import (
+    asks_affiliation,
+    asks_moderator,
+    introduces,
+    named_speaker,
+    says_speaking,
+    stands_out,
+    without_name,
+)
 
 SPEAKERS = [
     "Mark Rutte",
@@ -175,3 +183,10 @@ def test_without_name_drops_the_capitalised_words_naming_the_speaker():
     assert without_name("What did User Interface say on the user interface?", "User Interface") == (
         "What did say on the user interface"
     )
+
+
+def test_says_speaking_wants_a_word_of_speech_right_after_the_name():
+    assert says_speaking("What did Nadia Haddad say about the fund?", "Nadia Haddad")
+    assert says_speaking("What did Haddad think of it?", "Nadia Haddad")
+    assert not says_speaking("Why did the group disagree with Haddad when discussing it?", "Nadia Haddad")
+    assert not says_speaking("What did Marketing design?", "Marketing")
