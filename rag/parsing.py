@@ -11,7 +11,8 @@ Handles the shapes seen in press-conference and meeting transcripts:
 Aliases are resolved within one document: a bare role maps to the person who carried it
 earlier or in the header ("THE PRESIDENT" too), a title and a surname ("MS. JEAN-PIERRE"),
 or a surname alone ("ASHBY"), to the one person of that surname named before, and text
-before the first label belongs to the header's person.
+before the first label belongs to the header's person. A deposition's "Q." is the lawyer of
+the "BY MR. HARLAN:" line above it, its "A." the witness of "DEPOSITION OF ...".
 It does not guess speakers from content; unlabelled text goes to the last speaker. A
 heading ("## Budget", a line wholly in bold, "Public Comment" above text) is a turn of its
 own, "Unknown speaker"'s, so it is no one's words; unlabelled speech after it goes on as
@@ -140,7 +141,21 @@ _TITLE_WORDS = TITLES | _ROLE_WORDS  # before a surname in a label: "MS. JEAN-PI
 # lines, not speakers. "Interviewer:" is not one: it opens an interview's first question.
 _FIELD = re.compile(
     r"(?i)^(?P<name>title|transcript|subject|topic|event|date|time|location|place|venue|source|recorded|"
-    r"recording|duration|participants|attendees|present|speakers|language|url|link):\s*(?P<value>.*)$"
+    r"recording|duration|participants|attendees|present|speakers|language|url|link|hosts|guests|panelists|"
+    r"appearances|also present|in attendance):\s*(?P<value>.*)$"
+)
+# Who is in the room, written as a label ("Present: Senators Holloway and Pratt", "Hosts:
+# Jenna and Ike."), in the header or further down: no one's words. Not "Host:" nor
+# "Guest:", which label a podcast's turns.
+_ROSTER = frozenset(
+    {"participants", "attendees", "present", "speakers", "hosts", "guests", "panelists", "appearances"}
+    | {"also present", "in attendance"}
+)
+# A deposition's or trial's "BY MR. HARLAN:" (or "EXAMINATION BY MS. TRENT"): the lawyer
+# asking the "Q." lines that follow.
+_EXAMINER = re.compile(
+    r"(?i)^\s*(?:(?:direct|cross|redirect|recross)[- ]?)?(?:examination\s+)?by\s+"
+    r"(?P<who>(?:mr|ms|mrs|miss|dr)\.?\s+[^\W\d_][\w'’-]*)\s*:?\s*$"
 )
 _INTERVIEWEE = re.compile(r"(?i)\b(?:interview(?:ed)?\s+with|deposition\s+of|testimony\s+of)\s+(?P<who>.+)")
 _TITLE_FIELDS = {"title", "transcript", "subject", "topic", "event"}
@@ -246,21 +261,28 @@ def parse_text(text: str, doc: str) -> Transcript:
             if current:
                 current.append((number, line))
             continue
-        if found := inline[i]:
+        found = inline[i]
+        examiner = _EXAMINER.match(line)  # "BY MR. HARLAN:": his are the "Q." lines after it
+        roster = found is not None and found.name.strip().lower() in _ROSTER  # "Present: Senators ..."
+        kind = None if examiner or found else _line_kind(lines, i, body_start, shapes, known)
+        if examiner or roster or kind == _HEADING_LINE:  # no one's; the speech after it goes on as before it
+            close()
+            if examiner:
+                aliases["q"] = _resolve_label(examiner["who"], aliases)
+            _register_interviewee(line.strip(), aliases)  # "DEPOSITION OF KAREN LINDGREN" below a caption
+            resume = resume or speaker
+            speaker, label, time, current, waiting = UNKNOWN_SPEAKER, "", None, [(number, line)], False
+        elif found:
             close()
             label, time = found.name.strip(), found.seconds if found.seconds is not None else pending
             beneath = found.alone and _speech_follows(lines, i, body_start, shapes)  # "Joe Biden: (01:15)"
             speaker = _resolve_label(label, aliases) if label else UNKNOWN_SPEAKER  # a caption's bare ">>"
             current = [] if beneath else [(number, found.text if found.text.strip() else line)]  # ">>" with no speech
             pending, resume, waiting = None, None, beneath
-        elif (kind := _line_kind(lines, i, body_start, shapes, known)) == _LABEL:
+        elif kind == _LABEL:
             close()
             label, time = _label_line(line)
             speaker, current, pending, resume, waiting = _resolve_label(label, aliases), [], None, None, True
-        elif kind == _HEADING_LINE:  # no one's; the speech after it goes on as before it
-            close()
-            resume = resume or speaker
-            speaker, label, time, current, waiting = UNKNOWN_SPEAKER, "", None, [(number, line)], False
         else:
             if resume:
                 close()
@@ -518,8 +540,16 @@ _PART_WORDS = frozenset(
     updates report reports summary summaries introduction conclusion conclusions questions answers q&a
     break recess adjournment statement statements presentation presentations overview minutes testimony
     transcript business matters debate debates motion motions announcement announcements proceedings part
-    section chapter segment background action actions decision decisions note notes""".split()
+    section chapter segment background action actions decision decisions note notes examination
+    cross-examination appearances participants attendees panelists""".split()
 )
+# A line above text that opens a part of the record rather than naming its speaker: a
+# caption's "IN THE CIRCUIT COURT OF COOK COUNTY, ILLINOIS", "DEPOSITION OF KAREN LINDGREN",
+# "HEARING BEFORE THE SUBCOMMITTEE ON ...". No label starts with a preposition, nor with
+# these words and one ("Statement of ..." is left: it may head the witness's own words).
+_OPENING_PREPOSITIONS = frozenset({"in", "before", "at", "on", "upon"})
+_RECORD_WORDS = frozenset({"deposition", "hearing", "examination", "interview", "meeting", "proceedings"})
+_RECORD_LINKS = frozenset({"of", "before", "with", "by", "on", "for", "in"})
 
 
 def _line_kind(lines: list[str], i: int, body_start: int, shapes: frozenset[str], known: _KnownSpeakers) -> str | None:
@@ -552,7 +582,8 @@ def _line_kind(lines: list[str], i: int, body_start: int, shapes: frozenset[str]
         labelled = is_known or colon or a_name
         return _LABEL if labelled and _speech_follows(lines, i, body_start, shapes) else _HEADING_LINE
     if _is_block_label(lines, i, body_start, shapes):
-        return _HEADING_LINE if not is_known and _names_a_part(name) and _bare_name(name) else _LABEL
+        heading = _opens_a_part(name) or (_names_a_part(name) and _bare_name(name))
+        return _HEADING_LINE if not is_known and heading else _LABEL
     return None
 
 
@@ -574,6 +605,17 @@ def _names_a_part(name: str) -> bool:
     word (numbers aside) is a heading's, "Public Comment", "Agenda Item 4", "Q&A Session"."""
     words = [w for w in re.split(r"[\s:.,]+", name.lower()) if w and not w.isdigit()]
     return bool(words) and words[-1] in _PART_WORDS
+
+
+def _opens_a_part(name: str) -> bool:
+    """Whether a name-shaped line opens a part of the record: "IN THE CIRCUIT COURT ...",
+    "DEPOSITION OF KAREN LINDGREN", "Hearing before the Subcommittee on Energy"."""
+    words = name.lower().split()
+    if not words:
+        return False
+    return words[0] in _OPENING_PREPOSITIONS or (
+        words[0] in _RECORD_WORDS and len(words) > 1 and words[1] in _RECORD_LINKS
+    )
 
 
 def _timed_lines(lines: list[str], body_start: int, inline: list[Label | None]) -> dict[int, tuple[float, str]]:

@@ -434,6 +434,48 @@ def test_deposition_questions_and_answers():
     assert table(parse_text(text, "x")) == [("Q", 3, 3), ("A", 4, 4), ("Q", 5, 5), ("A", 6, 6)]
 
 
+def test_a_depositions_caption_is_no_ones_and_its_q_and_a_are_the_lawyer_and_the_witness():
+    text = (
+        "IN THE CIRCUIT COURT OF COOK COUNTY, ILLINOIS\n"
+        "LUIS ORTEGA, Plaintiff, v. BRIGHTLINE, LLC, Defendant.\n\n"
+        "DEPOSITION OF KAREN LINDGREN\n"
+        "Taken on September 9, 2024, in Chicago\n\n"
+        "APPEARANCES:\n"
+        "On behalf of the Plaintiff: MARK HARLAN, ESQ.\n\n"
+        "EXAMINATION\n"
+        "BY MR. HARLAN:\n"
+        "Q. Where are you employed?\n"
+        "A. At the warehouse.\n"
+        "BY MS. TRENT:\n"
+        "Q. Did you see it?\n"
+        "A. No.\n"
+    )
+    speakers = [(s, start) for s, start, _ in table(parse_text(text, "x"))]
+    assert [s for s, _ in speakers if s != UNKNOWN_SPEAKER] == [
+        "MR. HARLAN",
+        "Karen Lindgren",
+        "MS. TRENT",
+        "Karen Lindgren",
+    ]
+    assert {start for s, start in speakers if s == UNKNOWN_SPEAKER} >= {1, 4, 7, 11}  # caption, title, lists, "BY"
+
+
+def test_a_list_of_who_is_present_is_no_ones_words():
+    text = (
+        "The subcommittee met at 10:02 a.m.\n\n"
+        "Present: Senators Holloway and Pratt.\n\n"
+        "Chairman HOLLOWAY: The subcommittee will come to order.\n\n"
+        "Senator PRATT: Thank you.\n\n"
+        "Chairman HOLLOWAY: Go ahead.\n"
+    )
+    assert [s for s, _, _ in table(parse_text(text, "x"))][-4:] == [
+        UNKNOWN_SPEAKER,
+        "Chairman HOLLOWAY",
+        "Senator PRATT",
+        "Chairman HOLLOWAY",
+    ]
+
+
 def test_hearing_prose_that_looks_like_a_label_stays_prose():
     text = (
         "NATO Secretary General Mark Rutte\nGood afternoon.\nThe EU. Another point.\n\n"
