@@ -112,7 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--history", action="append", default=[], metavar="Q", help="an earlier question, oldest first; repeatable"
     )
-    p.add_argument("--batch", type=Path, metavar="QUESTIONS.jsonl", help="answer every question of a question-set file")
+    p.add_argument(
+        "--batch",
+        type=Path,
+        metavar="QUESTIONS.jsonl",
+        help='answer every question of a file, one {"question": ...} a line (a question set works too)',
+    )
     p = sub.add_parser("serve", parents=[common, encoding, generation, models, steps], help="the chat in the browser")
     p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default 7860)")
@@ -241,7 +246,7 @@ def cmd_ask(args: argparse.Namespace, pipeline: Pipeline) -> int:
     if args.batch:
         if args.question:
             raise RagError("give either a QUESTION or --batch FILE, not both")
-        for q in load_questions(args.batch):
+        for q in load_questions(args.batch, scored=False):
             result = pipeline.ask(q.question, history=q.history, k=args.k, doc=q.doc or args.doc, speaker=args.speaker)
             _print_json({"id": q.id, **result.to_json()})
         return 0

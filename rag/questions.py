@@ -21,8 +21,12 @@ class Question:
     answer_keywords: tuple[str, ...] = ()
 
 
-def load_questions(path: Path) -> list[Question]:
-    """Read and validate a question set; errors name the file, the line and the problem."""
+def load_questions(path: Path, *, scored: bool = True) -> list[Question]:
+    """Read and validate a question set; errors name the file, the line and the problem.
+
+    `scored` False (`rag ask --batch`: questions to answer, not to score): a line needs only
+    its "question"; "id" defaults to its position (1, 2, ...) and "gold_lines" may be left out.
+    """
     if not path.is_file():
         raise QuestionSetError(f"{path}: no such question-set file")
     text = path.read_text(encoding="utf-8-sig")
@@ -44,7 +48,9 @@ def load_questions(path: Path) -> list[Question]:
                     records.append((f"line {number}", json.loads(line)))
                 except json.JSONDecodeError as exc:
                     raise QuestionSetError(f"{path}, line {number}: not valid JSON ({exc.msg})") from None
-    questions = [_question(item, f"{path}, {where}") for where, item in records]
+    if not scored:
+        records = [(where, _unscored(item, n)) for n, (where, item) in enumerate(records, 1)]
+    questions = [_question(item, f"{path}, {where}", scored=scored) for where, item in records]
     seen: set[str] = set()
     for q in questions:
         if q.id in seen:
@@ -53,7 +59,12 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
-def _question(item: Any, where: str) -> Question:
+def _unscored(item: Any, position: int) -> Any:
+    """A question to answer only: its position as its id unless it has one."""
+    return {"id": str(position), **item} if isinstance(item, dict) and "id" not in item else item
+
+
+def _question(item: Any, where: str, *, scored: bool = True) -> Question:
     if not isinstance(item, dict):
         raise QuestionSetError(f"{where}: expected an object with 'id' and 'question'")
     for key in ("id", "question"):
@@ -68,8 +79,10 @@ def _question(item: Any, where: str) -> Question:
     answerable = item.get("answerable", True)
     if not isinstance(answerable, bool):
         raise QuestionSetError(f"{where}: 'answerable' must be true or false")
-    if answerable and not gold:
-        raise QuestionSetError(f"{where}: an answerable question needs 'gold_lines'")
+    if answerable and not gold and scored:
+        raise QuestionSetError(
+            f"{where}: an answerable question needs 'gold_lines' (to only answer it: rag ask --batch)"
+        )
     if not answerable and gold:
         raise QuestionSetError(f"{where}: an unanswerable question has empty 'gold_lines'")
     doc = item.get("doc")

@@ -316,3 +316,21 @@ def test_a_full_disk_is_named_as_such_not_as_damage(cli, presser: Path, tmp_path
         "this ingest changed nothing; free some space and try again"
     )
     assert {p.name: p.read_bytes() for p in cli.iterdir() if p.is_file()} == before
+
+
+def test_ask_batch_needs_only_the_questions(cli, presser: Path, tmp_path: Path, capsys):
+    # a list of questions to answer, not a set to score: no ids, no gold lines
+    main(["ingest", str(presser), "--index", str(cli)])
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "What target did Allies agree?"}\n{"question": "What about Iran?"}\n')
+    capsys.readouterr()
+    assert main(["ask", "--batch", str(questions), "--json", "--index", str(cli)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(line["id"], line["question"]) for line in lines] == [
+        ("1", "What target did Allies agree?"),
+        ("2", "What about Iran?"),
+    ]
+    # scoring still needs the gold lines, and says how to only answer
+    questions.write_text('{"id": "a", "question": "What target did Allies agree?"}\n')
+    assert main(["eval", str(questions), "--index", str(cli)]) == 1
+    assert "needs 'gold_lines' (to only answer it: rag ask --batch)" in capsys.readouterr().err
