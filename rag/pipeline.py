@@ -24,6 +24,7 @@ from rag.errors import RagError
 from rag.followups import holds_its_own_words, points_back, standalone_query
 from rag.header import HEADER_SPEAKER, asks_record_date, header_date_line
 from rag.ingest import IngestReport, find_files, outdated_documents, prepare_updates
+from rag.parsing import UNKNOWN_SPEAKER
 from rag.records import Answer, AskResult, AskStep, Citation, Hit, Passage
 from rag.reranking import CrossEncoderReranker, Reranker
 from rag.retriever import Retriever
@@ -156,8 +157,14 @@ class Pipeline:
             self.reranker.load()
 
     def info(self) -> dict[str, Any]:
+        """The manifest, each document with its speakers: the names `--speaker` and questions use."""
         reader = self.reader()
-        return {"index_dir": str(self.index_dir), **reader.manifest}
+        manifest = reader.manifest
+        documents = {
+            doc: {**facts, "speakers": [s for s in reader.speakers(doc) if s != UNKNOWN_SPEAKER]}
+            for doc, facts in manifest.get("documents", {}).items()
+        }
+        return {"index_dir": str(self.index_dir), **manifest, "documents": documents}
 
     # -- questions ---------------------------------------------------------------
     def search(

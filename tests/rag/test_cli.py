@@ -88,6 +88,12 @@ def test_info_prints_the_manifest(cli, presser: Path, capsys):
     info = json.loads(out)
     assert info["n_passages"] == 6 and "presser-2025-01-01" in info["documents"]
     assert '\n  "n_passages": 6,\n' in out  # indented for a person to read
+    # who speaks, as `--speaker` and questions name them
+    assert info["documents"]["presser-2025-01-01"]["speakers"] == [
+        "Ali Kaya (Daily News)",
+        "Jane Doe",
+        "Maria Lopez (Radio Sur)",
+    ]
 
 
 def test_ingest_chooses_the_vector_index(cli, presser: Path, capsys):
