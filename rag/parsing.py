@@ -142,7 +142,8 @@ _TITLE_WORDS = TITLES | _ROLE_WORDS  # before a surname in a label: "MS. JEAN-PI
 _FIELD = re.compile(
     r"(?i)^(?P<name>title|transcript|subject|topic|event|date|time|location|place|venue|source|recorded|"
     r"recording|duration|participants|attendees|present|speakers|language|url|link|hosts|guests|panelists|"
-    r"appearances|also present|in attendance):\s*(?P<value>.*)$"
+    r"appearances|also present|in attendance|interview|episode|show|program|programme|series|aired|broadcast|"
+    r"published):\s*(?P<value>.*)$"
 )
 # Who is in the room, written as a label ("Present: Senators Holloway and Pratt", "Hosts:
 # Jenna and Ike."), in the header or further down: no one's words. Not "Host:" nor
@@ -163,6 +164,11 @@ MONTHS = "January|February|March|April|May|June|July|August|September|October|No
 _DATE = re.compile(
     rf"\b\d{{1,2}}\s+(?:{MONTHS}|[A-Z][a-z]{{2}})\.?,?\s+\d{{4}}\b"
     rf"|\b(?:{MONTHS})\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
+)
+# A line that starts with a date: "October 23, 2025 5:00 PM ET", "Tuesday, 8 April 2025".
+_DATED_LINE = re.compile(
+    rf"(?i)^(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
+    rf"(?:(?:{MONTHS})\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+(?:{MONTHS}),?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
 )
 _PARENS = re.compile(r"\([^()]*\)")
 _OUTLET = re.compile(r"^(?P<name>.+?)\s*\((?P<outlet>[^()]+)\)$")
@@ -368,18 +374,24 @@ def _read_header(lines: list[str]) -> tuple[int, str, str, str]:
 
 def _is_title(lines: list[str], i: int) -> bool:
     """A first line that is short, not a sentence and not a label (labels have text beneath,
-    a title a blank line or a header field: "Date: 4 February 2025")."""
+    a title a blank line, a header field, "Date: 4 February 2025", or a line starting with
+    a date, "October 23, 2025 5:00 PM ET"; above those, a title may hold a colon)."""
     line = lines[i].strip()
     if line.startswith("#"):
         return True
-    next_blank = i + 1 >= len(lines) or is_blank(lines[i + 1]) or bool(_FIELD.match(lines[i + 1].strip()))
+    below = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    # above a header field ("Hosts: ...", "Date: ...") or a date line ("October 23, 2025 5:00 PM ET")
+    above_field = bool(_FIELD.match(below) or (_DATED_LINE.match(below) and not below.endswith(_SENTENCE_END)))
     return (
-        next_blank
+        (not below or above_field)
         and only_time(line) is None  # "0:00" above a YouTube transcript's first words
         and len(line) <= 160
-        and not line.endswith(_SENTENCE_END)
-        and not COLON_LABEL.match(line)
-        and not read_label(line, ALL_SHAPES, _is_name)  # "[00:00:01] ALICE WONG: okay let's start"
+        # a title may end in a quoted name above a header field ('..., Episode 112: "Sleep"')
+        and not line.endswith(_SENTENCE_END if not above_field else (".", "?", "!", ",", ";"))
+        # a label line is no title ("[00:00:01] ALICE WONG: okay let's start"), unless a header
+        # field follows it ('The Long Run, Episode 112: "Sleep"' above "Hosts: ...")
+        and not _FIELD.match(line)  # "Title: Budget hearing" is a field of the block
+        and (above_field or not (COLON_LABEL.match(line) or read_label(line, ALL_SHAPES, _is_name)))
     )
 
 

@@ -185,6 +185,32 @@ def test_a_news_transcripts_later_surname_labels_are_the_people_introduced_first
     assert t.turns[2].label == "ASHBY"
 
 
+@pytest.mark.parametrize(
+    ("header", "title"),
+    [
+        (  # a title above its date line
+            "Northwind Logistics, Inc. Q3 2025 Earnings Call Transcript\nOctober 23, 2025 5:00 PM ET\n",
+            "Northwind Logistics, Inc. Q3 2025 Earnings Call Transcript",
+        ),
+        (  # a title with a colon, above a list of hosts
+            'The Long Run Podcast, Episode 112: "Sleep Is a Training Tool"\nHosts: Jenna and Ike.\n',
+            'The Long Run Podcast, Episode 112: "Sleep Is a Training Tool"',
+        ),
+        (  # a show's name above the interview's
+            'THE EVENING DESK\nInterview: "The Heat Next Door"\nAired June 12, 2025\n',
+            "THE EVENING DESK",
+        ),
+    ],
+)
+def test_a_title_above_a_date_or_a_header_field_is_the_header(header, title):
+    t = parse_text(header + "\nOperator: Good afternoon and welcome.\n\nJenna Morales: Hi.\n", "x")
+    assert t.title == title
+    assert [(turn.speaker, turn.lines) for turn in t.turns] == [
+        ("Operator", ("Good afternoon and welcome.",)),
+        ("Jenna Morales", ("Hi.",)),
+    ]
+
+
 def test_a_surname_two_people_carry_names_neither():
     text = "Anna Berg (Reuters)\nFirst?\n\nJohn Berg (AFP)\nSecond?\n\nDr. BERG: Which of us?\n\nJane Doe: Both.\n"
     assert [s for s, _, _ in table(parse_text(text, "x"))][-2:] == ["Dr. BERG", "Jane Doe"]
