@@ -142,8 +142,7 @@ _TITLE_WORDS = TITLES | _ROLE_WORDS  # before a surname in a label: "MS. JEAN-PI
 _FIELD = re.compile(
     r"(?i)^(?P<name>title|transcript|subject|topic|event|date|time|location|place|venue|source|recorded|"
     r"recording|duration|participants|attendees|present|speakers|language|url|link|hosts|guests|panelists|"
-    r"appearances|also present|in attendance|interview|episode|show|program|programme|series|aired|broadcast|"
-    r"published):\s*(?P<value>.*)$"
+    r"appearances|also present|in attendance|episode|series|aired|broadcast|published):\s*(?P<value>.*)$"
 )
 # Who is in the room, written as a label ("Present: Senators Holloway and Pratt", "Hosts:
 # Jenna and Ike."), in the header or further down: no one's words. Not "Host:" nor
@@ -155,8 +154,8 @@ _ROSTER = frozenset(
 # A deposition's or trial's "BY MR. HARLAN:" (or "EXAMINATION BY MS. TRENT"): the lawyer
 # asking the "Q." lines that follow.
 _EXAMINER = re.compile(
-    r"(?i)^\s*(?:(?:direct|cross|redirect|recross)[- ]?)?(?:examination\s+)?by\s+"
-    r"(?P<who>(?:mr|ms|mrs|miss|dr)\.?\s+[^\W\d_][\w'’-]*)\s*:?\s*$"
+    r"^\s*(?:(?:(?:DIRECT|CROSS|REDIRECT|RECROSS|FURTHER)[- ]?)*EXAMINATION\s+(?=BY\b)|(?=BY\s.*:\s*$))"
+    r"BY\s+(?P<who>(?:MR|MS|MRS|MISS|DR)\.?\s+[A-Z][A-Z'’-]*(?:\s+[A-Z][A-Z'’-]*)*)\s*(?:\((?i:continuing)\))?\s*:?\s*$"
 )
 _INTERVIEWEE = re.compile(r"(?i)\b(?:interview(?:ed)?\s+with|deposition\s+of|testimony\s+of)\s+(?P<who>.+)")
 _TITLE_FIELDS = {"title", "transcript", "subject", "topic", "event"}
@@ -167,8 +166,7 @@ _DATE = re.compile(
 )
 # A line that starts with a date: "October 23, 2025 5:00 PM ET", "Tuesday, 8 April 2025".
 _DATED_LINE = re.compile(
-    rf"(?i)^(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
-    rf"(?:(?:{MONTHS})\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+(?:{MONTHS}),?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
+    rf"(?i)^(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?(?:{_DATE.pattern})"
 )
 _PARENS = re.compile(r"\([^()]*\)")
 _OUTLET = re.compile(r"^(?P<name>.+?)\s*\((?P<outlet>[^()]+)\)$")
@@ -269,13 +267,14 @@ def parse_text(text: str, doc: str) -> Transcript:
             continue
         found = inline[i]
         examiner = _EXAMINER.match(line)  # "BY MR. HARLAN:": his are the "Q." lines after it
-        roster = found is not None and found.name.strip().lower() in _ROSTER  # "Present: Senators ..."
+        roster = found is not None and _is_roster(found.name, found.text)  # "Present: Senators ..."
         kind = None if examiner or found else _line_kind(lines, i, body_start, shapes, known)
         if examiner or roster or kind == _HEADING_LINE:  # no one's; the speech after it goes on as before it
             close()
             if examiner:
                 aliases["q"] = _resolve_label(examiner["who"], aliases)
-            _register_interviewee(line.strip(), aliases)  # "DEPOSITION OF KAREN LINDGREN" below a caption
+            elif kind == _HEADING_LINE:
+                _register_interviewee(line.strip(), aliases)  # "DEPOSITION OF KAREN LINDGREN" below a caption
             resume = resume or speaker
             speaker, label, time, current, waiting = UNKNOWN_SPEAKER, "", None, [(number, line)], False
         elif found:
@@ -352,10 +351,10 @@ def _read_header(lines: list[str]) -> tuple[int, str, str, str]:
         stripped = lines[i].strip().strip("•|*-–— ").strip()
         if not stripped:
             i += 1
-        elif re.match(r"(?i)by\s+\S", stripped) and not by_line:
+        elif re.match(r"(?i)by\s+\S", stripped) and not by_line and not _EXAMINER.match(stripped):
             by_line = stripped
             i += 1
-        elif field := _FIELD.match(stripped):  # "Title: Budget hearing", "Date: 12 March 2024"
+        elif field := _header_field(stripped):  # "Title: Budget hearing", "Date: 12 March 2024"
             name, value = field["name"].lower(), field["value"].strip()
             if name in _TITLE_FIELDS and not title:
                 title = value
@@ -380,19 +379,31 @@ def _is_title(lines: list[str], i: int) -> bool:
     if line.startswith("#"):
         return True
     below = lines[i + 1].strip() if i + 1 < len(lines) else ""
-    # above a header field ("Hosts: ...", "Date: ...") or a date line ("October 23, 2025 5:00 PM ET")
-    above_field = bool(_FIELD.match(below) or (_DATED_LINE.match(below) and not below.endswith(_SENTENCE_END)))
+    above_field = _header_field(below) is not None  # "Hosts: ...", "Date: ..."
+    # "October 23, 2025 5:00 PM ET", not speech going on from a label ("ALICE: We met on")
+    above_date = _is_header_line(below) and bool(_DATED_LINE.match(below)) and not below.endswith(_SENTENCE_END)
     return (
-        (not below or above_field)
+        (not below or above_field or above_date)
         and only_time(line) is None  # "0:00" above a YouTube transcript's first words
         and len(line) <= 160
         # a title may end in a quoted name above a header field ('..., Episode 112: "Sleep"')
         and not line.endswith(_SENTENCE_END if not above_field else (".", "?", "!", ",", ";"))
+        and not _FIELD.match(line)  # "Title: Budget hearing" is a field of the block
+        and not line.endswith(":")  # "Speaker 1:" above its speech
+        and not (above_date and not above_field and _is_full_name(line))  # "Jane Doe" above "May 5, 2024 we met"
         # a label line is no title ("[00:00:01] ALICE WONG: okay let's start"), unless a header
         # field follows it ('The Long Run, Episode 112: "Sleep"' above "Hosts: ...")
-        and not _FIELD.match(line)  # "Title: Budget hearing" is a field of the block
         and (above_field or not (COLON_LABEL.match(line) or read_label(line, ALL_SHAPES, _is_name)))
     )
+
+
+def _header_field(line: str) -> re.Match[str] | None:
+    """A header field ("Date: 12 March 2024"); a list of who is in the room only when it
+    lists names ("Hosts: Jenna and Ike.", not "Hosts: And we are your hosts.")."""
+    field = _FIELD.match(line)
+    if field and field["name"].lower() in _ROSTER and not _is_roster(field["name"], field["value"]):
+        return None
+    return field
 
 
 def _is_header_line(stripped: str) -> bool:
@@ -553,12 +564,13 @@ _PART_WORDS = frozenset(
     break recess adjournment statement statements presentation presentations overview minutes testimony
     transcript business matters debate debates motion motions announcement announcements proceedings part
     section chapter segment background action actions decision decisions note notes examination
-    cross-examination appearances participants attendees panelists""".split()
+    cross-examination appearances participants attendees panelists present""".split()
 )
 # A line above text that opens a part of the record rather than naming its speaker: a
 # caption's "IN THE CIRCUIT COURT OF COOK COUNTY, ILLINOIS", "DEPOSITION OF KAREN LINDGREN",
-# "HEARING BEFORE THE SUBCOMMITTEE ON ...". No label starts with a preposition, nor with
-# these words and one ("Statement of ..." is left: it may head the witness's own words).
+# "HEARING BEFORE THE SUBCOMMITTEE ON ...". No label starts with a preposition and "the"
+# ("In Yo-han" is a name), nor with these words and one ("Statement of ..." is left: it may
+# head the witness's own words).
 _OPENING_PREPOSITIONS = frozenset({"in", "before", "at", "on", "upon"})
 _RECORD_WORDS = frozenset({"deposition", "hearing", "examination", "interview", "meeting", "proceedings"})
 _RECORD_LINKS = frozenset({"of", "before", "with", "by", "on", "for", "in"})
@@ -574,7 +586,8 @@ def _line_kind(lines: list[str], i: int, body_start: int, shapes: frozenset[str]
       speaker, ends in a colon, or is a name (not a part's) that is a person's or where the
       document writes its labels in bold, and speech follows it;
     - a name alone right above text ("Jane Doe") is a label, unless it names a part of the
-      record ("Public Comment") and no such speaker is known;
+      record ("Public Comment") or opens one ("IN THE CIRCUIT COURT ...", "DEPOSITION OF
+      ...": _opens_a_part) and no such speaker is known;
     - a heading or bold line that reads as speech ("**We were wrong.**", "**(Applause)**")
       is speech.
     """
@@ -619,14 +632,24 @@ def _names_a_part(name: str) -> bool:
     return bool(words) and words[-1] in _PART_WORDS
 
 
+def _is_roster(name: str, text: str) -> bool:
+    """Whether a label and its text list who is in the room: "Present: Senators Holloway,
+    Pratt, and Delgado." (mostly capitalised words), not "Hosts: And we are your hosts"."""
+    said = text.split()
+    capitalised = sum(w[:1].isupper() for w in said)
+    return name.strip().lower() in _ROSTER and bool(said) and capitalised >= len(said) / 2
+
+
 def _opens_a_part(name: str) -> bool:
     """Whether a name-shaped line opens a part of the record: "IN THE CIRCUIT COURT ...",
     "DEPOSITION OF KAREN LINDGREN", "Hearing before the Subcommittee on Energy"."""
     words = name.lower().split()
     if not words:
         return False
-    return words[0] in _OPENING_PREPOSITIONS or (
-        words[0] in _RECORD_WORDS and len(words) > 1 and words[1] in _RECORD_LINKS
+    if len(words) < 2:
+        return False
+    return (words[0] in _OPENING_PREPOSITIONS and words[1] == "the") or (
+        words[0] in _RECORD_WORDS and words[1] in _RECORD_LINKS
     )
 
 
@@ -756,7 +779,7 @@ def _by_surname(label: str, aliases: dict[str, str]) -> str | None:
     "MS. JEAN-PIERRE" -> "Karine Jean-Pierre" of the header's "by Press Secretary Karine
     Jean-Pierre", "Senator Warren" -> "Elizabeth Warren (D-MA)", "ASHBY" -> "TOM ASHBY" of
     an earlier "TOM ASHBY, HOST" (a news transcript's later turns); None when no one or two
-    people carry that surname, or when the label is not a title and a surname."""
+    people carry that surname, or when the words before the surname are not titles."""
     words = label.replace(".", " ").lower().split()
     titles, surname = words[:-1], words[-1] if words else ""
     if not all(title in _TITLE_WORDS for title in titles) or len(surname) < 2:

@@ -196,8 +196,8 @@ def test_a_news_transcripts_later_surname_labels_are_the_people_introduced_first
             'The Long Run Podcast, Episode 112: "Sleep Is a Training Tool"\nHosts: Jenna and Ike.\n',
             'The Long Run Podcast, Episode 112: "Sleep Is a Training Tool"',
         ),
-        (  # a show's name above the interview's
-            'THE EVENING DESK\nInterview: "The Heat Next Door"\nAired June 12, 2025\n',
+        (  # a show's name above the episode's
+            'THE EVENING DESK\nEpisode: "The Heat Next Door"\nAired June 12, 2025\n',
             "THE EVENING DESK",
         ),
     ],
@@ -209,6 +209,36 @@ def test_a_title_above_a_date_or_a_header_field_is_the_header(header, title):
         ("Operator", ("Good afternoon and welcome.",)),
         ("Jenna Morales", ("Hi.",)),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "turns"),
+    [
+        (  # speech going on below a label is no header, even starting with a date
+            "Speaker 1:\nJanuary 5, 2024 was the day we launched\n\nSpeaker 2:\nright and it went well\n",
+            [("Speaker 1", 2, 2), ("Speaker 2", 5, 5)],
+        ),
+        (
+            "ALICE: We met on\nMarch 3, 2020 at the lab and\nstarted work the same day.\n\nBOB: Yes we did.\n",
+            [("ALICE", 1, 3), ("BOB", 5, 5)],
+        ),
+        (  # a wrapped line of speech saying "by Mr. Olsen" is no examiner's line
+            "DEPOSITION OF KAREN LINDGREN\n\nEXAMINATION\nBY MR. HARLAN:\nQ. Where are you employed?\n"
+            "A. At the warehouse. I was hired\nby Mr. Olsen\nin 2019.\nQ. Anything else?\nA. No.\n",
+            [("MR. HARLAN", 5, 5), ("Karen Lindgren", 6, 8), ("MR. HARLAN", 9, 9), ("Karen Lindgren", 10, 10)],
+        ),
+        (  # a name starting like a caption ("In Yo-han"), a collective label that speaks
+            "Anna Berg\nGood morning.\n\nIn Yo-han\nWe will open the clinic next week.\n",
+            [("Anna Berg", 2, 2), ("In Yo-han", 5, 5)],
+        ),
+        (
+            "Hosts: And we are your hosts for tonight.\n\nJane Doe: Thanks.\n",
+            [("Hosts", 1, 1), ("Jane Doe", 3, 3)],
+        ),
+    ],
+)
+def test_speech_that_looks_like_a_header_caption_or_examiner_line_stays_speech(text, turns):
+    assert [t for t in table(parse_text(text, "x")) if t[0] != UNKNOWN_SPEAKER] == turns
 
 
 def test_a_surname_two_people_carry_names_neither():
