@@ -90,16 +90,25 @@ def name_words(speaker: str) -> list[str]:
     return name
 
 
-def without_name(question: str, speaker: str) -> str:
-    """The question without the capitalised words naming `speaker` (name or outlet): they
-    choose whose turns answer, and a sentence saying the name is not more of an answer
+def without_name(question: str, speaker: str, *, any_case: bool = False) -> str:
+    """The question without the words naming `speaker`, its name's last words or its outlet:
+    they choose whose turns answer, and a sentence saying the name is not more of an answer
     ("Today I'm talking with Dr. Ana Ruiz" for "What did Ana Ruiz say is driving the loss?").
+    Only capitalised places go ("the user interface" is the topic of "Summarize the talk on
+    the user interface", where a label "User Interface" speaks), unless `any_case` (asked
+    what they said: "what did ana ruiz say?") and the question capitalises none.
 
-    Example: without_name("What did Ana Ruiz say about reefs?", "Ana Ruiz") == "What did say about reefs"
+    Example: without_name("What did Ana Ruiz say about reefs?", "Ana Ruiz") == "What did say about reefs";
+    without_name("What did Katz say about Israel?", "Israel Katz") == "What did say about Israel"
     """
+    said = words(question)
+    folded = [fold(w) for w in said]
     outlet = _OUTLET.search(speaker)
-    naming = set(name_words(speaker)) | ({fold(w) for w in words(outlet.group(1))} if outlet else set())
-    return " ".join(w for w in words(question) if not (w[:1].isupper() and fold(w) in naming))
+    names = [name_words(speaker), [fold(w) for w in words(outlet.group(1))] if outlet else []]
+    runs = [run for name in names if name for run in _name_runs(folded, name)]
+    capitalised = [(start, n) for start, n in runs if said[start][:1].isupper()]
+    gone = {i for start, n in (capitalised or runs if any_case else capitalised) for i in range(start, start + n)}
+    return " ".join(w for i, w in enumerate(said) if i not in gone)
 
 
 def _is_named(speaker: str, asked: set[str], capitalised: set[str], letters: set[str]) -> bool:
@@ -146,14 +155,37 @@ def asks_affiliation(question: str) -> bool:
 
 
 def says_speaking(question: str, speaker: str) -> bool:
-    """Whether the question asks what `speaker` said: a word of speech right after their name.
+    """Whether the question asks what `speaker` said: their name after an auxiliary and
+    before a word of speech, the question's own subject ("What did Nadia Haddad say ...?",
+    "Has Haddad commented ...?", "What did the Project Manager think ...?"), not a clause's
+    ("... when Haddad asked about it?").
 
     Example: says_speaking("What did Nadia Haddad say about it?", "Nadia Haddad") is True;
     says_speaking("Why did the group disagree with Haddad?", "Nadia Haddad") is False.
     """
-    said = words(question)
-    naming = set(name_words(speaker))
-    return any(fold(w) in naming and any(_SPEECH.fullmatch(v) for v in said[i + 1 : i + 2]) for i, w in enumerate(said))
+    said = [fold(w) for w in words(question)]
+    for start, length in _name_runs(said, name_words(speaker)):
+        end = start + length
+        before = start - 1 if start and said[start - 1] != "the" else start - 2  # "did the Professor say"
+        if before >= 0 and said[before] in _AUXILIARIES and end < len(said) and _SPEECH.fullmatch(said[end]):
+            return True
+    return False
+
+
+_AUXILIARIES = frozenset("did does do has have had will would was is can could should".split())
+
+
+def _name_runs(said: list[str], name: list[str]) -> list[tuple[int, int]]:
+    """(start, length) of each place the folded words `said` give the name: its last words,
+    "Ana Ruiz" or "Ruiz" for "Ana Ruiz", not "Ana" alone (nor "Israel" of "Israel Katz")."""
+    runs = []
+    i = 0
+    while i < len(said):
+        length = next((n for n in range(len(name), 0, -1) if said[i : i + n] == name[-n:]), 0)
+        if length:
+            runs.append((i, length))
+        i += length or 1
+    return runs
 
 
 # Who runs the questions: "Who chaired the question-and-answer part?", "Who moderated?";

@@ -378,11 +378,19 @@ def test_asked_what_a_named_speaker_said_their_sentence_is_quoted_not_anothers(f
     turns = turns_of(
         ("Grace Liu", "Erik, will they be allowed to fish?"),
         ("Erik Solberg", "We have offered a compensation fund of 12 million dollars."),
-        ("Nadia Haddad", "Twelve million is less than a third of what is at stake."),
+        ("Nadia Haddad", "That fund is less than a third of what is at stake."),
     )
     answerer = ExtractiveAnswerer(fake_embedder, max_quotes=2)
     answer = answerer.answer("What did Nadia Haddad say about the compensation fund?", [Hit(turns[2], 0.4, turns)])
     assert [(c.speaker, c.line_start) for c in answer.citations] == [("Nadia Haddad", 3)]
+    # nor when nothing she said comes near the question's
+    idle = turns_of(
+        ("Grace Liu", "Erik, will they be allowed to fish?"),
+        ("Erik Solberg", "We have offered a compensation fund of 12 million dollars."),
+        ("Nadia Haddad", "Good morning."),
+    )
+    answer = answerer.answer("What did Nadia Haddad say about the compensation fund?", [Hit(idle[2], 0.4, idle)])
+    assert answer.citations[0].speaker == "Erik Solberg"
     # not asked what she said: the sentence holding the question's words
     answer = answerer.answer("What compensation fund was offered to Nadia Haddad?", [Hit(turns[2], 0.4, turns)])
     assert answer.citations[0].speaker == "Erik Solberg"

@@ -179,6 +179,10 @@ def test_who_moderated_is_answered_by_the_speaker_who_gives_the_floor(make_pipel
 def test_without_name_drops_the_capitalised_words_naming_the_speaker():
     assert without_name("What did Ana Ruiz say about reefs?", "Ana Ruiz") == "What did say about reefs"
     assert without_name("What did the Reuters reporter ask?", "Question (Reuters)") == "What did the reporter ask"
+    # typed in lower case, the name goes all the same; a first name alone is no name
+    assert without_name("what did ana ruiz say?", "Ana Ruiz", any_case=True) == "what did say"
+    assert without_name("talk on the user interface", "User Interface") == "talk on the user interface"
+    assert without_name("What did Katz say about Israel?", "Israel Katz") == "What did say about Israel"
     # a label's words written as the topic stay: "the user interface" is what is discussed
     assert without_name("What did User Interface say on the user interface?", "User Interface") == (
         "What did say on the user interface"
@@ -190,3 +194,7 @@ def test_says_speaking_wants_a_word_of_speech_right_after_the_name():
     assert says_speaking("What did Haddad think of it?", "Nadia Haddad")
     assert not says_speaking("Why did the group disagree with Haddad when discussing it?", "Nadia Haddad")
     assert not says_speaking("What did Marketing design?", "Marketing")
+    # the name must be the question's subject, not a clause's
+    assert not says_speaking("How did the minister respond when Haddad asked about the fund?", "Nadia Haddad")
+    assert says_speaking("what did nadia haddad say?", "Nadia Haddad")  # typed in lower case
+    assert says_speaking("What did the project manager think of it?", "Project Manager")
