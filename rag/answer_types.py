@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import re
 
-from rag.parsing import MONTHS
+from rag.parsing import DAYS, MONTHS
 
-_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _NOT_MAY = MONTHS.replace("May|", "")
 _SEASONS = r"(?:spring|summer|autumn|winter)"
 _UNITS = (
@@ -41,7 +40,7 @@ _ASKS_TIME = re.compile(
     re.IGNORECASE,
 )
 _NAMED_TIME = re.compile(  # capitalised names: "may" and "march" are verbs too
-    rf"\b(?:{_NOT_MAY}|{_DAYS})\b|\bMay\s+\d|\b\d{{1,2}}\s+May\b"
+    rf"\b(?:{_NOT_MAY}|{DAYS})\b|\bMay\s+\d|\b\d{{1,2}}\s+May\b"
     rf"|\b(?i:in|by|since|until|of|early|late|mid|last|next|this)[\s-]+May\b"
 )
 _TIME = re.compile(
@@ -52,7 +51,7 @@ _TIME = re.compile(
     rf"|\b{_COUNT}\s+{_UNITS}\s+(?:ago|from\s+now|later|earlier|before|after)\b"
     rf"|\b(?:in|within|for|over)\s+(?:the\s+)?(?:coming|next|past|last)\s+(?:{_COUNT}\s+)?{_UNITS}\b"
     rf"|\b(?:in|within)\s+(?:the\s+)?(?:{_COUNT}\s+{_UNITS}|{_SEASONS})\b"
-    rf"|\b(?:since|until|till)\s+(?:\d|then\b|last\b|early\b|late\b|mid\b|(?:{MONTHS}|{_DAYS})\b|the\s+(?:start|beginning|end)\b)"
+    rf"|\b(?:since|until|till)\s+(?:\d|then\b|last\b|early\b|late\b|mid\b|(?:{MONTHS}|{DAYS})\b|the\s+(?:start|beginning|end)\b)"
     rf"|\b(?!at\s+the\s+end\s+of\s+the\s+day\b)(?:by|at|from|before)\s+the\s+(?:end|start|beginning|middle)\s+of\s+"
     rf"(?:the\s+|this\s+|next\s+|last\s+)?(?:{_UNITS}|{MONTHS}|\d{{4}})",
     re.IGNORECASE,

@@ -160,14 +160,13 @@ _EXAMINER = re.compile(
 _INTERVIEWEE = re.compile(r"(?i)\b(?:interview(?:ed)?\s+with|deposition\s+of|testimony\s+of)\s+(?P<who>.+)")
 _TITLE_FIELDS = {"title", "transcript", "subject", "topic", "event"}
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _DATE = re.compile(
     rf"\b\d{{1,2}}\s+(?:{MONTHS}|[A-Z][a-z]{{2}})\.?,?\s+\d{{4}}\b"
     rf"|\b(?:{MONTHS})\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
 )
 # A line that starts with a date: "October 23, 2025 5:00 PM ET", "Tuesday, 8 April 2025".
-_DATED_LINE = re.compile(
-    rf"(?i)^(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?(?:{_DATE.pattern})"
-)
+_DATED_LINE = re.compile(rf"(?i)^(?:(?:{DAYS}),?\s+)?(?:{_DATE.pattern})")
 _PARENS = re.compile(r"\([^()]*\)")
 _OUTLET = re.compile(r"^(?P<name>.+?)\s*\((?P<outlet>[^()]+)\)$")
 # Label words that name a role in the room, not a person: never an alias for one outlet.
