@@ -137,13 +137,6 @@ _ROLE_WORDS = {
     "vice",
 }
 _TITLE_WORDS = TITLES | _ROLE_WORDS  # before a surname in a label: "MS. JEAN-PIERRE", "Secretary General RUTTE"
-# Fields of a metadata block above the transcript ("Title: ...", "Date: ..."): header
-# lines, not speakers. "Interviewer:" is not one: it opens an interview's first question.
-_FIELD = re.compile(
-    r"(?i)^(?P<name>title|transcript|subject|topic|event|date|time|location|place|venue|source|recorded|"
-    r"recording|duration|participants|attendees|present|speakers|language|url|link|hosts|guests|panelists|"
-    r"appearances|also present|in attendance|episode|series|aired|broadcast|published):\s*(?P<value>.*)$"
-)
 # Who is in the room, written as a label ("Present: Senators Holloway and Pratt", "Hosts:
 # Jenna and Ike."), in the header or further down: no one's words. Not "Host:" nor
 # "Guest:", which label a podcast's turns.
@@ -151,6 +144,13 @@ _ROSTER = frozenset(
     {"participants", "attendees", "present", "speakers", "hosts", "guests", "panelists", "appearances"}
     | {"also present", "in attendance"}
 )
+# Fields of a metadata block above the transcript ("Title: ...", "Date: ..."): header
+# lines, not speakers. "Interviewer:" is not one: it opens an interview's first question.
+_FIELD_NAMES = (
+    "title transcript subject topic event date time location place venue source recorded recording duration "
+    "language url link episode series aired broadcast published"
+).split() + sorted(_ROSTER)
+_FIELD = re.compile(rf"(?i)^(?P<name>{'|'.join(_FIELD_NAMES)}):\s*(?P<value>.*)$")
 # A deposition's or trial's "BY MR. HARLAN:" (or "EXAMINATION BY MS. TRENT"): the lawyer
 # asking the "Q." lines that follow.
 _EXAMINER = re.compile(
