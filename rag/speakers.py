@@ -103,17 +103,21 @@ def without_name(question: str, speaker: str, *, any_case: bool = False) -> str:
     """
     said = words(question)
     folded = [fold(w) for w in said]
-    outlet = _OUTLET.search(speaker)
-    names = [name_words(speaker), [fold(w) for w in words(outlet.group(1))] if outlet else []]
-    runs = [run for name in names if name for run in _name_runs(folded, name)]
+    runs = [run for name in (name_words(speaker), _outlet_words(speaker)) if name for run in _name_runs(folded, name)]
     capitalised = [(start, n) for start, n in runs if said[start][:1].isupper()]
     gone = {i for start, n in (capitalised or runs if any_case else capitalised) for i in range(start, start + n)}
     return " ".join(w for i, w in enumerate(said) if i not in gone)
 
 
-def _is_named(speaker: str, asked: set[str], capitalised: set[str], letters: set[str]) -> bool:
+def _outlet_words(speaker: str) -> list[str]:
+    """Folded words of the outlet in a speaker's brackets: "Sabine Siebold (Reuters)" -> ["reuters"]."""
     outlet = _OUTLET.search(speaker)
-    if outlet and all(fold(w) in asked for w in words(outlet.group(1))):
+    return [fold(w) for w in words(outlet.group(1))] if outlet else []
+
+
+def _is_named(speaker: str, asked: set[str], capitalised: set[str], letters: set[str]) -> bool:
+    outlet = _outlet_words(speaker)
+    if outlet and all(w in asked for w in outlet):
         return True
     name = name_words(speaker)
     if not name:
