@@ -52,18 +52,21 @@ class IngestReport:
             parts.append(f"{len(self.failed)} failed")
         text = f"{', '.join(parts)}; {self.n_passages} passages in the index ({self.elapsed_ms / 1000:.1f} s)"
         if self.skipped:
-            names = ", ".join(self.skipped[:3]) + (", ..." if len(self.skipped) > 3 else "")
             text += (
                 f"; {len(self.skipped)} {'file' if len(self.skipped) == 1 else 'files'} of other types skipped"
-                f" ({names}): only {', '.join(SUPPORTED_SUFFIXES)} are read"
+                f" ({_first_few(self.skipped)}): only {', '.join(SUPPORTED_SUFFIXES)} are read"
             )
         if self.outdated:
-            names = ", ".join(self.outdated[:3]) + (", ..." if len(self.outdated) > 3 else "")
             text += (
-                f"; {len(self.outdated)} indexed by an older version ({names}): ingest their files again"
+                f"; {len(self.outdated)} indexed by an older version ({_first_few(self.outdated)}): ingest their files again"
                 " (or --rebuild) to index them as this version does"
             )
         return text
+
+
+def _first_few(names: list[str]) -> str:
+    """The first three names for a summary line, "..." after them when there are more."""
+    return ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
 
 
 def outdated_documents(documents: dict[str, Any]) -> list[str]:
