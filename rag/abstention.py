@@ -17,7 +17,8 @@ for a handful of single words, and only when a question names something unknown)
 4. `quantity_unstated`, read after the answerer: the question asks how many or how much
    and no quote states a number ("How many Eurofighters does Türkiye plan to purchase?"
    quoting "Türkiye is in talks ... to purchase Eurofighters"). The lines on the topic are
-   there, the figure is not. Switched by `check_quantities`;
+   there, the figure is not. A year or a day of the month dates, it does not count. Switched
+   by `check_quantities`;
 5. `foreign_script`: most of the question's letters are in scripts no word of the corpus
    uses (Japanese mixes three), and it shares no word (stop words aside) with it: a question in another language
    than the transcripts' ("Что сказал Рютте о Китае?" was answered with lines on Putin,
@@ -142,6 +143,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from embeddings.base import Embedder
+from rag.answer_types import without_dates
 from rag.records import Answer, Hit
 from rag.text import STOP_WORDS, content_terms, fold, term, words
 
@@ -243,6 +245,8 @@ def name_similarities(names: Sequence[str], hits: Sequence[Hit], embedder: Embed
 
 
 _ASKS_QUANTITY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
+# How many years, months, ...: a date may be the answer ("since 2014").
+_ASKS_DURATION = re.compile(r"\bhow\s+many\s+(?:\w+\s+)?(?:years|months|weeks|days|decades|centuries)\b", re.IGNORECASE)
 # A figure: digits not glued to a word ("2%", "$5", "1990s", not "F-35" or "G7"), or a
 # number word. "one" also counts ("one of the reasons"): the check errs towards answering.
 _NUMBER = re.compile(
@@ -257,12 +261,16 @@ def quantity_unstated(question: str, answer: Answer) -> bool:
     """Whether `question` asks how many or how much and none of the answer's quotes states a
     number: the lines on the topic are there, the figure is not ("How many Eurofighters does
     Türkiye plan to purchase?" quoting "Türkiye is in talks ... to purchase Eurofighters").
+    A year or a day of the month dates rather than counts ("How many trucks does Northwind
+    operate?" quoting "... the Northwind Logistics third quarter 2025 earnings call"),
+    unless the question counts years, months or days.
 
     Example: quantity_unstated("How many ships?", <answer quoting "Ships patrol the sea.">) -> True
     """
     if answer.abstained or not answer.citations or not _ASKS_QUANTITY.search(question):
         return False
-    return not any(_NUMBER.search(c.quote) for c in answer.citations)
+    counted = (lambda quote: quote) if _ASKS_DURATION.search(question) else without_dates
+    return not any(_NUMBER.search(counted(c.quote)) for c in answer.citations)
 
 
 def measure(

@@ -75,3 +75,22 @@ def states_time(sentence: str) -> bool:
     Example: states_time("We met last Friday.") is True; states_time("May I ask?") is False
     """
     return bool(_NAMED_TIME.search(sentence) or _TIME.search(sentence))
+
+
+# A year: as `_YEAR` reads one, or after a word that dates ("the third quarter 2025
+# earnings", where "2025 earnings" reads as "2000 euros"); a day of a month.
+_DATING = rf"(?:quarter|half|fiscal|FY|in|by|since|until|till|during|before|after|year|{_SEASONS}|{MONTHS})"
+_YEARS = re.compile(
+    rf"{_YEAR}|\b{_DATING}\s+(?:1[89]|20)\d{{2}}\b|\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{MONTHS})\b",
+    re.IGNORECASE,
+)
+
+
+def without_dates(sentence: str) -> str:
+    """The sentence with its years and days of the month blanked out (and a word dating a
+    year with it): figures that date something rather than count it ("the third quarter
+    2025", "on October 23").
+
+    Example: without_dates("In 2025 we hired 40.") == "In   we hired 40."
+    """
+    return _YEARS.sub(lambda m: " " * len(m.group()), sentence)

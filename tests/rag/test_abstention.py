@@ -179,6 +179,20 @@ def test_a_quantity_question_needs_a_number_in_the_quotes():
     assert quantity_unstated(ask, quoting("The canteen is fourteenth in line."))  # number words only whole
 
 
+def test_a_year_or_a_day_of_the_month_is_no_count_unless_the_question_counts_time():
+    trucks = "How many trucks does Northwind operate?"
+    for dated in (
+        "Welcome to the Northwind Logistics third quarter 2025 earnings call.",
+        "In 2024 Northwind bought its Columbus site.",
+        "The call took place on October 23.",
+        "It was signed on 4 April in Washington.",
+    ):
+        assert quantity_unstated(trucks, quoting(dated)), dated
+    for counted in ("Northwind runs 2000 trucks.", "Since 2019 we have run 40 trucks.", "We paid $2025."):
+        assert not quantity_unstated(trucks, quoting(counted)), counted
+    assert not quantity_unstated("How many years has NATO trained them?", quoting("We have trained them since 2014."))
+
+
 def test_the_quantity_signal_is_read_from_the_answer_and_can_be_switched_off():
     corpus = Corpus(["Türkiye is in talks to purchase Eurofighters."])
     hits = [hit("Türkiye is in talks to purchase Eurofighters.", 0.6)]

@@ -1,6 +1,6 @@
 import pytest
 
-from rag.answer_types import asks_time, states_time
+from rag.answer_types import asks_time, states_time, without_dates
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,18 @@ def test_asks_time(question, expected):
 )
 def test_states_time(sentence, expected):
     assert states_time(sentence) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "left"),
+    [
+        ("In 2025 we hired 40.", "we hired 40."),
+        ("Welcome to the third quarter 2025 earnings call.", "Welcome to the third earnings call."),
+        ("We met on October 23, then on 4 May.", "We met on , then on ."),
+        ("We spent 2000 euros.", "We spent 2000 euros."),  # a count before its plural noun
+        ("It cost $2025.", "It cost $2025."),
+    ],
+)
+def test_without_dates_blanks_years_and_days_of_the_month(sentence, left):
+    assert " ".join(without_dates(sentence).split()) == left
+    assert len(without_dates(sentence)) == len(sentence)  # blanked, not cut: offsets still hold
