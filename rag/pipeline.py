@@ -31,7 +31,7 @@ from rag.retriever import Retriever
 from rag.sentence_vectors import StoredSentences
 from rag.settings import Settings
 from rag.sources import Source, source_for
-from rag.speakers import asks_affiliation, asks_moderator, introduces, named_speaker, stands_out
+from rag.speakers import asks_affiliation, asks_moderator, introduces, lists, named_speaker, stands_out
 from rag.store import (
     MANIFEST,
     IndexReader,
@@ -329,15 +329,28 @@ class Pipeline:
     def _introduction(self, question: str, who: str | None, doc: str | None) -> Answer | None:
         """The label that introduces `who`, cited, when the question asks whom they write for
         or what their role is ("Which paper is Mizuho Morioka from?"): the transcript says
-        that in the label line ("Mizuho Morioka (Asahi Shimbun)"), which no passage holds.
-        None when the question asks something else or no label says more than the name."""
+        that in the label line ("Mizuho Morioka (Asahi Shimbun)"), which no passage holds, or
+        in a list of participants above their first turn. None when the question asks
+        something else or neither says more than the name."""
         if who is None or not self.settings.uses("speakers") or not asks_affiliation(question):
             return None
-        for label_doc, line, label in self.reader().label_lines(who, doc):
-            if introduces(label, who):
-                citation = Citation(label_doc, line, line, who, label)
-                return Answer(f"The transcript introduces the speaker as “{label}” [1].", (citation,), False)
-        return None
+        reader = self.reader()
+        labels = reader.label_lines(who, doc)
+        introductions = [(d, line, label) for d, line, label in labels if introduces(label, who)]
+        # else a participants list: "Marcus Lee - Morgan Stanley" in an earnings call, whose
+        # turns are labelled "Marcus Lee" alone
+        first = {d: line for d, line, _ in reversed(labels)}
+        introductions += [
+            (d, line, text)
+            for d, before in first.items()
+            for line, text in enumerate(reader.lines(d, 1, before - 1), 1)
+            if lists(text, who)
+        ]
+        if not introductions:
+            return None
+        label_doc, line, label = introductions[0]
+        citation = Citation(label_doc, line, line, who, label)
+        return Answer(f"The transcript introduces the speaker as “{label}” [1].", (citation,), False)
 
     def _moderator(self, question: str, hits: Sequence[Hit], doc: str | None) -> Answer | None:
         """Who gives the floor before the questions, cited on their label, when the question

@@ -133,11 +133,14 @@ def _is_named(speaker: str, asked: set[str], capitalised: set[str], letters: set
 
 # Words asking what a speaker is, not what they said: "Which newspaper does Thomas
 # Gutschker write for?", "Which paper is Mizuho Morioka from?", "What is Allison Hart's
-# role?" (a role word last: "Rutte's position on Ukraine" asks what he said).
+# role?" (a role word last: "Rutte's position on Ukraine" asks what he said), "Which bank
+# is Marcus Lee from?", "What bank is Marcus Lee with?" ("Which company did Okoro buy?"
+# asks something else).
 _AFFILIATION = re.compile(
     r"\b(?:outlet|newspaper|paper|agency|publication|broadcaster|channel|network|station|magazine"
-    r"|organi[sz]ation|employer|affiliation)\b|\b(?:works?|writes?|reports?) for\b|\brepresents?\b"
-    r"|\b(?:role|title|position|job)\W*$",
+    r"|organi[sz]ation|employer|affiliation)\b"
+    r"|\b(?:works?|writes?|reports?) for\b|\brepresents?\b"
+    r"|\b(?:role|title|position|job)\W*$|\b(?:is|was)\s+(?:[\w.'-]+\s+){1,4}(?:from|with)\W*$",
     re.IGNORECASE,
 )
 _SPEECH = re.compile(
@@ -233,3 +236,19 @@ def introduces(label: str, speaker: str) -> bool:
     introduces("Julie Morgan AM", "Julie Morgan AM") is False (post-nominal letters only).
     """
     return bool(set(name_words(label)) - set(name_words(speaker)) or _OUTLET.search(label))
+
+
+# A participants list's line: the name, a dash, comma or colon, and what they are.
+_LISTED = re.compile(r"\s*[-\u2013\u2014,:|]\s*\w")
+
+
+def lists(line: str, speaker: str) -> bool:
+    """Whether a header line lists the speaker with what they are: their name first, then
+    a dash, comma or colon and more ("Marcus Lee - Morgan Stanley").
+
+    Example: lists("Marcus Lee - Morgan Stanley", "Marcus Lee") is True;
+    lists("Marcus Lee thanked everyone", "Marcus Lee") is False.
+    """
+    text = line.strip().lstrip("*-\u2022 ").rstrip("* ")
+    name = _OUTLET.sub("", speaker).strip()
+    return bool(name) and text.lower().startswith(name.lower()) and bool(_LISTED.match(text, len(name)))

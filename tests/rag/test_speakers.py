@@ -88,6 +88,12 @@ def test_a_named_speakers_first_three_turns_lead(presser_pipeline):
         ("Which paper is Mizuho Morioka from?", True),
         ("Which outlet does Maria Ortega represent?", True),
         ("What is Allison Hart's role?", True),
+        ("Which bank is Marcus Lee from?", True),
+        ("What bank is Marcus Lee with?", True),
+        ("What did Marcus Lee ask about the bank?", False),
+        ("Which company did Okoro plan to buy?", False),
+        ("Which bank will lead the deal?", False),
+        ("Where are the jets coming from?", False),
         ("What is Rutte's position on Ukraine joining the EU?", False),  # what he said
         ("What did Maria Ortega ask about Türkiye's role?", False),
         ("Which paper did the ministers discuss?", False),
@@ -122,6 +128,41 @@ def test_a_question_about_a_speakers_outlet_is_answered_from_the_label(presser_p
     assert [c.line_start for c in said] == [21]
     without = make_pipeline(index_dir=presser_pipeline.index_dir, without=frozenset({"speakers"}))
     assert 20 not in {c.line_start for c in without.ask("Which outlet does Maria Lopez represent?").answer.citations}
+
+
+CALL = """\
+Northwind Q3 2025 Earnings Call
+
+Conference Call Participants
+Marcus Lee - Morgan Stanley
+Rebecca Chu - Goldman Sachs
+
+Operator
+Our first question comes from Marcus Lee. Your line is open.
+
+Marcus Lee
+How much of the Mexico growth sticks?
+
+Daniel Okoro
+About two thirds of it, we think.
+"""
+
+
+def test_a_participants_list_above_the_turns_introduces_a_speaker_labelled_by_name_alone(make_pipeline, tmp_path):
+    call = tmp_path / "call.txt"
+    call.write_text(CALL, encoding="utf-8")
+    pipeline = make_pipeline()
+    pipeline.ingest([call])
+    for question in ("Which bank is Marcus Lee from?", "Which firm does Marcus Lee work for?"):
+        [citation] = pipeline.ask(question).answer.citations
+        assert (citation.line_start, citation.quote, citation.speaker) == (
+            4,
+            "Marcus Lee - Morgan Stanley",
+            "Marcus Lee",
+        )
+    # what he asked is still his turn, and a speaker the list does not name gets no introduction
+    assert [c.line_start for c in pipeline.ask("What did Marcus Lee ask?").answer.citations] == [11]
+    assert all(c.line_start != 4 for c in pipeline.ask("Which bank is Daniel Okoro from?").answer.citations)
 
 
 MODERATED = """\
