@@ -157,6 +157,18 @@ _EXAMINER = re.compile(
     r"^\s*(?:(?:(?:DIRECT|CROSS|REDIRECT|RECROSS|FURTHER)[- ]?)*EXAMINATION\s+(?=BY\b)|(?=BY\s.*:\s*$))"
     r"BY\s+(?P<who>(?:MR|MS|MRS|MISS|DR)\.?\s+[A-Z][A-Z'’-]*(?:\s+[A-Z][A-Z'’-]*)*)\s*(?:\((?i:continuing)\))?\s*:?\s*$"
 )
+# A list of who takes part, under a heading ("Conference Call Participants", "Company
+# Participants", "Analysts"), a line each: "Marcus Lee - Morgan Stanley", "Helen Brandt -
+# Chief Financial Officer".
+_LIST_HEADINGS = _ROSTER | {"executives", "analysts", "witnesses", "panel", "panellists"}
+_LISTED = re.compile(
+    r"^\s*(?:[-*\u2022]\s+)?(?P<name>[^-\u2013\u2014,:()]+?)(?:\s+[-\u2013\u2014]\s+|,\s+)(?P<what>\S.*?)\s*$"
+)
+# Words of a listed role rather than a firm, beside _ROLE_WORDS and TITLES.
+_LISTED_ROLES = frozenset(
+    "analyst ceo cfo coo cto founder partner manager chair chairman chairwoman chairperson treasurer counsel "
+    "professor host moderator relations controller".split()
+)
 _INTERVIEWEE = re.compile(r"(?i)\b(?:interview(?:ed)?\s+with|deposition\s+of|testimony\s+of)\s+(?P<who>.+)")
 _TITLE_FIELDS = {"title", "transcript", "subject", "topic", "event"}
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -228,6 +240,7 @@ def parse_text(text: str, doc: str) -> Transcript:
     aliases: dict[str, str] = {}
     opening_speaker = _register_header_person(by_line, aliases)
     _register_interviewee(title, aliases)
+    _register_participants(lines, aliases)
     shapes = label_shapes(lines[body_start:], _is_name)  # rag/labels.py: "Name: text", "Mr. JONES. text", ...
     # each line's label on its line of text, read once: three passes below ask for it
     inline = [
@@ -433,6 +446,29 @@ def _register_header_person(by_line: str, aliases: dict[str, str]) -> str:
             if other_role:
                 aliases.setdefault(other_role.lower(), other)
     return name or role or UNKNOWN_SPEAKER
+
+
+def _register_participants(lines: list[str], aliases: dict[str, str]) -> None:
+    """From a list of participants, learn who is who before their labels speak: a firm
+    goes with the name in brackets, as a journalist's outlet does ("Marcus Lee" then labels
+    "Marcus Lee (Morgan Stanley)", so "the Morgan Stanley analyst" names him); a role is
+    learnt as the person's alias ("Chief Financial Officer" -> "Helen Brandt"), as a label
+    "Helen Brandt, Chief Financial Officer" teaches it. The list runs from its heading to the
+    first line that lists no full name."""
+    for i, heading in enumerate(lines):
+        said = heading.strip().strip("*#:").lower().split()
+        if not said or len(said) > 4 or said[-1] not in _LIST_HEADINGS:
+            continue
+        for line in lines[i + 1 :]:
+            listed = _LISTED.match(line)
+            if not listed or not _is_full_name(listed["name"]):
+                break
+            name, what = listed["name"].strip(), re.split(r"\s+[-\u2013\u2014]\s+", listed["what"])[0]
+            if {w.lower().strip(".,") for w in what.split()} & (_ROLE_WORDS | TITLES | _LISTED_ROLES):
+                aliases.setdefault(what.lower(), name)
+                aliases.setdefault(name.lower(), name)
+            else:
+                aliases.setdefault(name.lower(), f"{name} ({what})")
 
 
 def _register_interviewee(title: str, aliases: dict[str, str]) -> None:

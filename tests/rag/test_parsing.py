@@ -185,6 +185,32 @@ def test_a_news_transcripts_later_surname_labels_are_the_people_introduced_first
     assert t.turns[2].label == "ASHBY"
 
 
+def test_an_earnings_calls_participants_list_gives_analysts_their_firm_and_executives_their_role():
+    text = (
+        "Northwind Q3 2025 Earnings Call\n\n"
+        "Company Participants\n"
+        "Helen Brandt - Chief Financial Officer\n\n"
+        "Conference Call Participants\n"
+        "Marcus Lee - Morgan Stanley\n"
+        "- Rebecca Chu, Goldman Sachs - Analyst\n"
+        "Please note - lines are muted\n"
+        "Tom Abernathy - Wells Fargo\n\n"
+        "Operator\nOur first question comes from Marcus Lee.\n\n"
+        "Marcus Lee\nHow much of it sticks?\n\n"
+        "Chief Financial Officer\nAbout two thirds.\n\n"
+        "Rebecca Chu\nAnd the margin?\n\n"
+        "Tom Abernathy\nOne more?\n"
+    )
+    speakers = [turn.speaker for turn in parse_text(text, "x").turns if turn.line_start > 9]
+    assert speakers == [
+        "Operator",
+        "Marcus Lee (Morgan Stanley)",  # a firm, in brackets as an outlet
+        "Helen Brandt",  # a role, learnt as her alias
+        "Rebecca Chu (Goldman Sachs)",  # a bullet, a comma and a trailing "- Analyst"
+        "Tom Abernathy",  # the list ended at the first line naming no one
+    ]
+
+
 @pytest.mark.parametrize(
     ("header", "title"),
     [

@@ -145,21 +145,27 @@ How much of the Mexico growth sticks?
 
 Daniel Okoro
 About two thirds of it, we think.
+
+Rebecca Chu
+Will the Teamsters contract be renewed?
+
+Daniel Okoro
+We have never had a strike.
 """
 
 
-def test_a_participants_list_above_the_turns_introduces_a_speaker_labelled_by_name_alone(make_pipeline, tmp_path):
+def test_a_participants_list_introduces_speakers_labelled_by_name_alone(make_pipeline, tmp_path):
     call = tmp_path / "call.txt"
     call.write_text(CALL, encoding="utf-8")
     pipeline = make_pipeline()
     pipeline.ingest([call])
     for question in ("Which bank is Marcus Lee from?", "Which firm does Marcus Lee work for?"):
         [citation] = pipeline.ask(question).answer.citations
-        assert (citation.line_start, citation.quote, citation.speaker) == (
-            4,
-            "Marcus Lee - Morgan Stanley",
-            "Marcus Lee",
-        )
+        assert (citation.line_start, citation.quote) == (4, "Marcus Lee - Morgan Stanley")
+        assert citation.speaker == "Marcus Lee (Morgan Stanley)"  # the list gave his turns his firm
+    # the firm names him, as an outlet names a journalist
+    [asked] = pipeline.ask("What did the Goldman Sachs analyst ask?").answer.citations
+    assert (asked.line_start, asked.speaker) == (17, "Rebecca Chu (Goldman Sachs)")
     # what he asked is still his turn, and a speaker the list does not name gets no introduction
     assert [c.line_start for c in pipeline.ask("What did Marcus Lee ask?").answer.citations] == [11]
     assert all(c.line_start != 4 for c in pipeline.ask("Which bank is Daniel Okoro from?").answer.citations)
