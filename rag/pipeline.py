@@ -31,7 +31,15 @@ from rag.retriever import Retriever
 from rag.sentence_vectors import StoredSentences
 from rag.settings import Settings
 from rag.sources import Source, source_for
-from rag.speakers import asks_affiliation, asks_moderator, introduces, lists, named_speaker, stands_out
+from rag.speakers import (
+    asks_affiliation,
+    asks_moderator,
+    asks_who_is,
+    introduces,
+    lists,
+    named_speaker,
+    stands_out,
+)
 from rag.store import (
     MANIFEST,
     IndexReader,
@@ -328,13 +336,17 @@ class Pipeline:
 
     def _introduction(self, question: str, who: str | None, doc: str | None) -> Answer | None:
         """The label that introduces `who`, cited, when the question asks whom they write for
-        or what their role is ("Which paper is Mizuho Morioka from?"): the transcript says
-        that in the label line ("Mizuho Morioka (Asahi Shimbun)"), which no passage holds, or
-        in a list of participants above their first turn. None when the question asks
-        something else or neither says more than the name."""
-        if who is None or not self.settings.uses("speakers") or not asks_affiliation(question):
+        or what their role is ("Which paper is Mizuho Morioka from?"), or who they are ("Who
+        is Helen Brandt?"): the transcript says that in the label line ("Mizuho Morioka
+        (Asahi Shimbun)"), which no passage holds, or in a list of participants above their
+        first turn. None when the question asks something else or neither says more than
+        the name."""
+        if not self.settings.uses("speakers"):
             return None
         reader = self.reader()
+        who = who if asks_affiliation(question) else asks_who_is(question, reader.speakers(doc))
+        if who is None:
+            return None
         labels = reader.label_lines(who, doc)
         introductions = [(d, line, label) for d, line, label in labels if introduces(label, who)]
         # else a participants list: "Marcus Lee - Morgan Stanley" in an earnings call, whose

@@ -161,6 +161,25 @@ def asks_affiliation(question: str) -> bool:
     return bool(_AFFILIATION.search(question.strip())) and not _SPEECH.search(question)
 
 
+_WHO_IS = re.compile(r"^\W*who\s+(?:is|was)\s+(?P<who>[^?]+?)\W*$", re.IGNORECASE)
+
+
+def asks_who_is(question: str, speakers: Sequence[str]) -> str | None:
+    """The speaker "Who is Helen Brandt?" asks about: the question is "who is" and a
+    speaker's name, nothing more ("Who is leading the delegation?" asks something else).
+    Questions starting with "who" name no speaker otherwise (named_speaker).
+
+    Example: asks_who_is("Who is Mizuho Morioka?", ["Mizuho Morioka (Asahi Shimbun)"]) ==
+    "Mizuho Morioka (Asahi Shimbun)"
+    """
+    match = _WHO_IS.match(question)
+    who = named_speaker(match["who"], speakers) if match else None
+    if match is None or who is None:
+        return None
+    said = {fold(w) for w in words(match["who"])} - {"the"}
+    return who if said <= set(name_words(who)) | set(_outlet_words(who)) else None
+
+
 def says_speaking(question: str, speaker: str) -> bool:
     """Whether the question asks what `speaker` said: their name after an auxiliary and
     before a word of speech, the question's own subject ("What did Nadia Haddad say ...?",

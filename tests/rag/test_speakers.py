@@ -5,6 +5,7 @@ import pytest
 from rag.speakers import (
     asks_affiliation,
     asks_moderator,
+    asks_who_is,
     introduces,
     named_speaker,
     says_speaking,
@@ -103,6 +104,17 @@ def test_asks_affiliation(question, expected):
     assert asks_affiliation(question) is expected
 
 
+def test_asks_who_is_only_a_speakers_name():
+    speakers = ["Mizuho Morioka (Asahi Shimbun)", "Mark Rutte", "Grad E"]
+    assert asks_who_is("Who is Mizuho Morioka?", speakers) == "Mizuho Morioka (Asahi Shimbun)"
+    assert asks_who_is("who was Rutte", speakers) == "Mark Rutte"
+    assert asks_who_is("Who is the Asahi Shimbun reporter?", speakers) is None  # "reporter" is more than the name
+    assert asks_who_is("Who is Mark Rutte meeting in Istanbul?", speakers) is None
+    assert asks_who_is("Who is leading the delegation?", speakers) is None
+    assert asks_who_is("Who asked Rutte about China?", speakers) is None
+    assert asks_who_is("Who is Jane Doe?", speakers) is None  # no such speaker
+
+
 def test_introduces_means_more_than_the_name():
     assert introduces("Mark Rutte, NATO Secretary General", "Mark Rutte")
     assert introduces("Thomas Gutschker (FAZ)", "Thomas Gutschker (FAZ)")
@@ -123,6 +135,12 @@ def test_a_question_about_a_speakers_outlet_is_answered_from_the_label(presser_p
     # the role of a speaker whose first labelled turn names a role beside the name
     role = presser_pipeline.ask("What is Jane Doe's role?").answer.citations
     assert [(c.line_start, c.quote) for c in role] == [(16, "Jane Doe, Chief Spokesperson")]
+    # who they are, asked in so many words
+    for question, line, label in (
+        ("Who is Maria Lopez?", 20, "Maria Lopez (Radio Sur)"),
+        ("Who is Jane Doe?", 16, "Jane Doe, Chief Spokesperson"),
+    ):
+        assert [(c.line_start, c.quote) for c in presser_pipeline.ask(question).answer.citations] == [(line, label)]
     # what she said comes from her turns; without the speakers step, from the passages
     said = presser_pipeline.ask("What did Maria Lopez ask?").answer.citations
     assert [c.line_start for c in said] == [21]
