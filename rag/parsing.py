@@ -644,6 +644,11 @@ def _line_kind(lines: list[str], i: int, body_start: int, shapes: frozenset[str]
     if _is_block_label(lines, i, body_start, shapes):
         heading = _opens_a_part(name) or (_names_a_part(name) and _bare_name(name))
         return _HEADING_LINE if not is_known and heading else _LABEL
+    # a part's name alone between blank lines, inside a turn: an earnings call's
+    # "Question-and-Answer Session" below the last prepared remarks
+    alone = after_blank and (i + 1 == len(lines) or is_blank(lines[i + 1]))
+    if alone and not is_known and _is_name(line) and _names_a_part(name) and _bare_name(name):
+        return _HEADING_LINE
     return None
 
 

@@ -467,6 +467,12 @@ def test_headings_are_no_ones_speech_and_name_no_speaker():
     ]
     keynote = "# Keynote by Dr. Ana Ruiz\n\nGood morning.\n\n## Resilience\n\nI failed my first exam.\n"
     assert table(parse_text(keynote, "x")) == [("Dr Ana Ruiz", 3, 3), (UNKNOWN_SPEAKER, 5, 5), ("Dr Ana Ruiz", 7, 7)]
+    # a part's name alone between blank lines, in plain text, after a label line's turn
+    call = "Helen Brandt\nThat is all.\n\nQuestion-and-Answer Session\n\nOperator\nFirst question.\n"
+    assert table(parse_text(call, "x")) == [("Helen Brandt", 2, 2), (UNKNOWN_SPEAKER, 4, 4), ("Operator", 7, 7)]
+    # not a sentence that happens to end in such a word
+    said = "Helen Brandt\nThat is all.\n\nA fine session.\n\nOperator\nFirst question.\n"
+    assert table(parse_text(said, "x")) == [("Helen Brandt", 2, 4), ("Operator", 7, 7)]
 
 
 def test_a_bold_name_written_above_each_turn_is_a_label():
