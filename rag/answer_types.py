@@ -77,20 +77,23 @@ def states_time(sentence: str) -> bool:
     return bool(_NAMED_TIME.search(sentence) or _TIME.search(sentence))
 
 
-# A year: as `_YEAR` reads one, or after a word that dates ("the third quarter 2025
-# earnings", where "2025 earnings" reads as "2000 euros"); a day of a month.
-_DATING = rf"(?:quarter|half|fiscal|FY|in|by|since|until|till|during|before|after|year|{_SEASONS}|{MONTHS})"
-_YEARS = re.compile(
-    rf"{_YEAR}|\b{_DATING}\s+(?:1[89]|20)\d{{2}}\b|\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{MONTHS})\b",
-    re.IGNORECASE,
+# What marks a figure as a date rather than a count: a word dating the year after it
+# ("the third quarter 2025", "fiscal 2024", "October 2025"), a preposition before a year
+# with no plural noun after it ("in 2025 we hired", not "after 2000 layoffs"), a month
+# beside a day ("October 23", "4 April"). Months capitalised: "3 may close" counts.
+_DATES = re.compile(
+    rf"\b(?i:quarter|half|fiscal|FY|year|{_SEASONS})\s+(?:1[89]|20)\d{{2}}\b"
+    rf"|\b(?:{MONTHS})\s+(?:1[89]|20)\d{{2}}\b"
+    rf"|\b(?i:in|by|since|until|till|during|before|after|from|of)\s+(?:1[89]|20)\d{{2}}\b(?!\s+[a-z]+s\b)(?![\d%])"
+    rf"|\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{MONTHS})\b"
 )
 
 
 def without_dates(sentence: str) -> str:
-    """The sentence with its years and days of the month blanked out (and a word dating a
-    year with it): figures that date something rather than count it ("the third quarter
-    2025", "on October 23").
+    """The sentence with its dates blanked out, the word marking each as a date with it:
+    figures that date something rather than count it ("the third quarter 2025", "on
+    October 23"). A bare figure stays a count ("About 2000 people came").
 
-    Example: without_dates("In 2025 we hired 40.") == "In   we hired 40."
+    Example: without_dates("In 2025 we hired 40.") == "        we hired 40."
     """
-    return _YEARS.sub(lambda m: " " * len(m.group()), sentence)
+    return _DATES.sub(lambda m: " " * len(m.group()), sentence)

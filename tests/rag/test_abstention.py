@@ -188,7 +188,14 @@ def test_a_year_or_a_day_of_the_month_is_no_count_unless_the_question_counts_tim
         "It was signed on 4 April in Washington.",
     ):
         assert quantity_unstated(trucks, quoting(dated)), dated
-    for counted in ("Northwind runs 2000 trucks.", "Since 2019 we have run 40 trucks.", "We paid $2025."):
+    for counted in (
+        "Northwind runs 2000 trucks.",
+        "About 2000 people attended.",  # a bare figure counts
+        "After 2000 layoffs, the plant reopened.",
+        "We think 3 may close.",  # "may" is no month
+        "Since 2019 we have run 40 trucks.",
+        "We paid $2025.",
+    ):
         assert not quantity_unstated(trucks, quoting(counted)), counted
     assert not quantity_unstated("How many years has NATO trained them?", quoting("We have trained them since 2014."))
 
