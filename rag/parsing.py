@@ -644,11 +644,15 @@ def _line_kind(lines: list[str], i: int, body_start: int, shapes: frozenset[str]
     if _is_block_label(lines, i, body_start, shapes):
         heading = _opens_a_part(name) or (_names_a_part(name) and _bare_name(name))
         return _HEADING_LINE if not is_known and heading else _LABEL
-    # a part's name alone between blank lines, inside a turn: an earnings call's
-    # "Question-and-Answer Session" below the last prepared remarks
+    # a part's name alone between blank lines, above the next speaker's label: an earnings
+    # call's "Question-and-Answer Session" below the last prepared remarks, above
+    # "Operator". Not a line in capitals ("I SECOND THE MOTION" in a caption) nor one with
+    # speech below it ("My First Presentation").
     alone = after_blank and (i + 1 == len(lines) or is_blank(lines[i + 1]))
     if alone and not is_known and _is_name(line) and _names_a_part(name) and _bare_name(name):
-        return _HEADING_LINE
+        below = next((j for j in range(i + 1, len(lines)) if not is_blank(lines[j])), None)
+        labelled = below is None or _is_block_label(lines, below, body_start, shapes)
+        return _HEADING_LINE if labelled and any(c.islower() for c in line) else None
     return None
 
 

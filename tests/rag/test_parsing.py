@@ -470,9 +470,14 @@ def test_headings_are_no_ones_speech_and_name_no_speaker():
     # a part's name alone between blank lines, in plain text, after a label line's turn
     call = "Helen Brandt\nThat is all.\n\nQuestion-and-Answer Session\n\nOperator\nFirst question.\n"
     assert table(parse_text(call, "x")) == [("Helen Brandt", 2, 2), (UNKNOWN_SPEAKER, 4, 4), ("Operator", 7, 7)]
-    # not a sentence that happens to end in such a word
+    # not a sentence that happens to end in such a word, a caption's line in capitals, nor
+    # a title with speech beneath it
     said = "Helen Brandt\nThat is all.\n\nA fine session.\n\nOperator\nFirst question.\n"
     assert table(parse_text(said, "x")) == [("Helen Brandt", 2, 4), ("Operator", 7, 7)]
+    caps = "COUNCILMEMBER DIAZ\nI MOVE TO APPROVE ITEM FOUR.\n\nI SECOND THE MOTION\n\nMAYOR PARK\nALL IN FAVOR.\n"
+    assert table(parse_text(caps, "x")) == [("COUNCILMEMBER DIAZ", 2, 4), ("MAYOR PARK", 7, 7)]
+    talk = "Guest\nHello.\n\nMy First Presentation\n\nWas about birds.\n\nHost\nNice.\n"
+    assert table(parse_text(talk, "x")) == [("Guest", 2, 6), ("Host", 9, 9)]
 
 
 def test_a_bold_name_written_above_each_turn_is_a_label():
