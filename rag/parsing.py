@@ -158,17 +158,66 @@ _EXAMINER = re.compile(
     r"BY\s+(?P<who>(?:MR|MS|MRS|MISS|DR)\.?\s+[A-Z][A-Z'’-]*(?:\s+[A-Z][A-Z'’-]*)*)\s*(?:\((?i:continuing)\))?\s*:?\s*$"
 )
 # A list of who takes part, under a heading ("Conference Call Participants", "Company
-# Participants", "Analysts"), a line each: "Marcus Lee - Morgan Stanley", "Helen Brandt -
-# Chief Financial Officer".
+# Participants", "Analysts", "Witnesses"), a line each: "Marcus Lee - Morgan Stanley",
+# "Helen Brandt - Chief Financial Officer", "Dr. Jane Doe, Professor of Economics".
 _LIST_HEADINGS = _ROSTER | {"executives", "analysts", "witnesses", "panel", "panellists"}
 _LISTED = re.compile(
-    r"^\s*(?:[-*\u2022]\s+)?(?P<name>[^-\u2013\u2014,:()]+?)(?:\s+[-\u2013\u2014]\s+|,\s+)(?P<what>\S.*?)\s*$"
+    r"^\s*(?:[-*\u2022]\s+)?(?P<name>[^,:()]+?)(?P<comma>\s+[-\u2013\u2014]\s+|,\s+)(?P<what>\S.*?)\s*$"
 )
-# Words of a listed role rather than a firm, beside _ROLE_WORDS and TITLES.
-_LISTED_ROLES = frozenset(
-    "analyst ceo cfo coo cto founder partner manager chair chairman chairwoman chairperson treasurer counsel "
-    "professor host moderator relations controller".split()
+# Words that make what follows a listed name a role, not a firm ("State Street" is a firm).
+_ROLE_HEADS = frozenset(
+    """officer president director chief head manager chair chairman chairwoman chairperson secretary treasurer
+    counsel attorney analyst founder partner ceo cfo coo cto cio controller professor minister senator
+    spokesperson spokesman spokeswoman editor reporter correspondent host moderator economist strategist vp evp
+    svp governor mayor commissioner administrator superintendent deputy member representative ambassador
+    engineer scientist researcher lead coordinator relations""".split()
 )
+# Roles of many people, never one person's alias: "Analyst" labels whoever asks next.
+_SHARED_ROLES = frozenset({"analyst", "host", "moderator", "member", "partner", "reporter", "correspondent"})
+_LIST_CONNECTORS = frozenset({"of", "and", "for", "the", "&", "on", "at", "in"})
+
+
+def listed_participants(lines: list[str]) -> list[tuple[int, str, str]]:
+    """(1-based line, name, what they are) for each line of a list of participants: under
+    a heading whose last word is a roster's, up to the first line listing no one.
+
+    A line lists someone when a full name (not a part's: "Opening Remarks - Mayor Smith" is
+    an agenda) comes before a dash or a comma and what follows is a firm or a role in
+    capitalised words ("your line is open" is speech), not another name: after a comma
+    only a role, or a firm followed by a role ("Jane Smith, Tom Brown" names two people).
+
+    Example: listed_participants(["Participants", "Marcus Lee - Morgan Stanley"]) ==
+    [(2, "Marcus Lee", "Morgan Stanley")]
+    """
+    found = []
+    for i, heading in enumerate(lines):
+        said = heading.strip().strip("*#:").lower().split()
+        if not said or len(said) > 4 or said[-1] not in _LIST_HEADINGS:
+            continue
+        for number, line in enumerate(lines[i + 1 :], i + 2):
+            listed = _LISTED.match(line)
+            if not listed:
+                break
+            name = listed["name"].strip()
+            what, *more = re.split(r"\s+[-\u2013\u2014]\s+", listed["what"])  # "Morgan Stanley - Analyst"
+            written = what.replace(",", " ").split()
+            capitalised = all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _LIST_CONNECTORS for w in written)
+            person = written[0].lower().strip(".") in TITLES and _is_full_name(" ".join(written[1:]))
+            if not (_is_full_name(name) and not _names_a_part(name) and capitalised and not person):
+                break
+            if listed["comma"].strip() == "," and not (
+                _is_role(what) or more
+            ):  # "Rebecca Chu, Goldman Sachs - Analyst"
+                break
+            found.append((number, name, what))
+    return found
+
+
+def _is_role(what: str) -> bool:
+    """Whether a participant's description is a role ("Chief Financial Officer"), not a firm."""
+    return bool({w.lower().strip(".,") for w in what.split()} & _ROLE_HEADS)
+
+
 _INTERVIEWEE = re.compile(r"(?i)\b(?:interview(?:ed)?\s+with|deposition\s+of|testimony\s+of)\s+(?P<who>.+)")
 _TITLE_FIELDS = {"title", "transcript", "subject", "topic", "event"}
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -453,22 +502,14 @@ def _register_participants(lines: list[str], aliases: dict[str, str]) -> None:
     goes with the name in brackets, as a journalist's outlet does ("Marcus Lee" then labels
     "Marcus Lee (Morgan Stanley)", so "the Morgan Stanley analyst" names him); a role is
     learnt as the person's alias ("Chief Financial Officer" -> "Helen Brandt"), as a label
-    "Helen Brandt, Chief Financial Officer" teaches it. The list runs from its heading to the
-    first line that lists no full name."""
-    for i, heading in enumerate(lines):
-        said = heading.strip().strip("*#:").lower().split()
-        if not said or len(said) > 4 or said[-1] not in _LIST_HEADINGS:
+    "Helen Brandt, Chief Financial Officer" teaches it, unless many hold it ("Analyst")."""
+    for _, name, what in listed_participants(lines):
+        if not _is_role(what):
+            aliases.setdefault(name.lower(), f"{name} ({what})")
             continue
-        for line in lines[i + 1 :]:
-            listed = _LISTED.match(line)
-            if not listed or not _is_full_name(listed["name"]):
-                break
-            name, what = listed["name"].strip(), re.split(r"\s+[-\u2013\u2014]\s+", listed["what"])[0]
-            if {w.lower().strip(".,") for w in what.split()} & (_ROLE_WORDS | TITLES | _LISTED_ROLES):
-                aliases.setdefault(what.lower(), name)
-                aliases.setdefault(name.lower(), name)
-            else:
-                aliases.setdefault(name.lower(), f"{name} ({what})")
+        aliases.setdefault(name.lower(), name)
+        if what.lower() not in _SHARED_ROLES:
+            aliases.setdefault(what.lower(), name)
 
 
 def _register_interviewee(title: str, aliases: dict[str, str]) -> None:

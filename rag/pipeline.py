@@ -24,7 +24,7 @@ from rag.errors import RagError
 from rag.followups import holds_its_own_words, points_back, standalone_query
 from rag.header import HEADER_SPEAKER, asks_record_date, header_date_line
 from rag.ingest import IngestReport, find_files, outdated_documents, prepare_updates
-from rag.parsing import UNKNOWN_SPEAKER
+from rag.parsing import UNKNOWN_SPEAKER, listed_participants
 from rag.records import Answer, AskResult, AskStep, Citation, Hit, Passage
 from rag.reranking import CrossEncoderReranker, Reranker
 from rag.retriever import Retriever
@@ -36,7 +36,7 @@ from rag.speakers import (
     asks_moderator,
     asks_who_is,
     introduces,
-    lists,
+    name_words,
     named_speaker,
     stands_out,
 )
@@ -352,12 +352,12 @@ class Pipeline:
         # else a participants list: "Marcus Lee - Morgan Stanley" in an earnings call, whose
         # turns are labelled "Marcus Lee" alone
         first = {d: line for d, line, _ in reversed(labels)}
-        introductions += [
-            (d, line, text)
-            for d, before in first.items()
-            for line, text in enumerate(reader.lines(d, 1, before - 1), 1)
-            if lists(text, who)
-        ]
+        for d, before in first.items():
+            above = reader.lines(d, 1, before - 1)
+            listed = listed_participants(above)
+            introductions += [
+                (d, n, above[n - 1].strip()) for n, name, _ in listed if name_words(name) == name_words(who)
+            ]
         if not introductions:
             return None
         label_doc, line, label = introductions[0]

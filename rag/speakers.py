@@ -10,7 +10,7 @@ nameparser's list). When several speakers match, the one whose every word the qu
 capitalises wins: "Julie Morgan" beside "Eluned Morgan AM", "What did Industrial Designer
 think of the user interface?" beside the "User Interface" label. Questions that start with
 "who" look for a speaker rather than name one ("Who asked Rutte about China?"), so they
-name none.
+name none; "Who is Helen Brandt?" asks what she is (`asks_who_is`).
 
 On qmsum-val's Welsh Assembly hearings no speaker was ever named ("AM" was taken for the
 surname); naming them, and choosing by capitals, moved hit@5 0.810 -> 0.806 and hit@10
@@ -29,6 +29,9 @@ labels are not passages, so the answer had quoted the journalist's question, and
 holds few of the question's words ("Which paper ...?" was declined at cosine 0.26).
 Held-out set (5 such questions among its 52 answerable): citation precision 0.561 ->
 0.650, recall 0.529 -> 0.625, abstention accuracy 0.810 -> 0.825; the other sets ask none.
+Where the labels give the name alone, a list of participants introduces them instead (an
+earnings call's "Marcus Lee - Morgan Stanley": rag.parsing.listed_participants); the
+four sets have no such list.
 
 A question asking who chaired or moderated (`asks_moderator`) is answered by the order of
 turns, since no turn says it: the moderator speaks just before other people's questions
@@ -47,6 +50,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
+from rag.labels import TITLES
 from rag.text import fold, words
 
 _OUTLET = re.compile(r"\(([^()]+)\)")
@@ -140,7 +144,9 @@ _AFFILIATION = re.compile(
     r"\b(?:outlet|newspaper|paper|agency|publication|broadcaster|channel|network|station|magazine"
     r"|organi[sz]ation|employer|affiliation)\b"
     r"|\b(?:works?|writes?|reports?) for\b|\brepresents?\b"
-    r"|\b(?:role|title|position|job)\W*$|\b(?:is|was)\s+(?:[\w.'-]+\s+){1,4}(?:from|with)\W*$",
+    r"|\b(?:role|title|position|job)\W*$"
+    r"|^\W*(?:(?:which|what)\s+(?:bank|firm|company|fund|group|institution|university|party|ministry|department)"
+    r"|where)\s+(?:is|was)\s+(?:[\w.'-]+\s+){1,4}(?:from|with)\W*$",
     re.IGNORECASE,
 )
 _SPEECH = re.compile(
@@ -161,12 +167,27 @@ def asks_affiliation(question: str) -> bool:
     return bool(_AFFILIATION.search(question.strip())) and not _SPEECH.search(question)
 
 
-_WHO_IS = re.compile(r"^\W*who\s+(?:is|was)\s+(?P<who>[^?]+?)\W*$", re.IGNORECASE)
+_WHO_IS = re.compile(r"^\W*who\s+(?:exactly\s+)?(?:is|was)\s+(?P<who>[^?]+?)\W*$", re.IGNORECASE)
+# Words a "who is" question may hold beside the name: "Who is Mr. Rutte?", "Who is the
+# Asahi Shimbun reporter?", "Who is Marcus Lee from Morgan Stanley?"
+_WHO_IS_WORDS = TITLES | {
+    "the",
+    "exactly",
+    "from",
+    "of",
+    "at",
+    "with",
+    "reporter",
+    "journalist",
+    "correspondent",
+    "analyst",
+}
 
 
 def asks_who_is(question: str, speakers: Sequence[str]) -> str | None:
     """The speaker "Who is Helen Brandt?" asks about: the question is "who is" and a
-    speaker's name, nothing more ("Who is leading the delegation?" asks something else).
+    speaker's name or outlet, with a title or "the ... reporter" at most ("Who is leading
+    the delegation?" asks something else).
     Questions starting with "who" name no speaker otherwise (named_speaker).
 
     Example: asks_who_is("Who is Mizuho Morioka?", ["Mizuho Morioka (Asahi Shimbun)"]) ==
@@ -176,7 +197,7 @@ def asks_who_is(question: str, speakers: Sequence[str]) -> str | None:
     who = named_speaker(match["who"], speakers) if match else None
     if match is None or who is None:
         return None
-    said = {fold(w) for w in words(match["who"])} - {"the"}
+    said = {fold(w) for w in words(match["who"])} - _WHO_IS_WORDS
     return who if said <= set(name_words(who)) | set(_outlet_words(who)) else None
 
 
@@ -255,19 +276,3 @@ def introduces(label: str, speaker: str) -> bool:
     introduces("Julie Morgan AM", "Julie Morgan AM") is False (post-nominal letters only).
     """
     return bool(set(name_words(label)) - set(name_words(speaker)) or _OUTLET.search(label))
-
-
-# A participants list's line: the name, a dash, comma or colon, and what they are.
-_LISTED = re.compile(r"\s*[-\u2013\u2014,:|]\s*\w")
-
-
-def lists(line: str, speaker: str) -> bool:
-    """Whether a header line lists the speaker with what they are: their name first, then
-    a dash, comma or colon and more ("Marcus Lee - Morgan Stanley").
-
-    Example: lists("Marcus Lee - Morgan Stanley", "Marcus Lee") is True;
-    lists("Marcus Lee thanked everyone", "Marcus Lee") is False.
-    """
-    text = line.strip().lstrip("*-\u2022 ").rstrip("* ")
-    name = _OUTLET.sub("", speaker).strip()
-    return bool(name) and text.lower().startswith(name.lower()) and bool(_LISTED.match(text, len(name)))

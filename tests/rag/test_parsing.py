@@ -4,7 +4,7 @@ import pytest
 
 from rag.errors import TranscriptFormatError
 from rag.lines import is_blank
-from rag.parsing import UNKNOWN_SPEAKER, parse_text, read_transcript
+from rag.parsing import UNKNOWN_SPEAKER, listed_participants, parse_text, read_transcript
 from tests.conftest import PRESSER, SAMPLE
 
 
@@ -185,6 +185,23 @@ def test_a_news_transcripts_later_surname_labels_are_the_people_introduced_first
     assert t.turns[2].label == "ASHBY"
 
 
+def test_listed_participants_are_names_with_a_firm_or_a_role_under_a_roster_heading():
+    assert listed_participants(["Participants", "Marcus Lee - Morgan Stanley"]) == [(2, "Marcus Lee", "Morgan Stanley")]
+    listed = ["Analysts", "Jean-Paul Martin \u2013 BNP Paribas", "Dr. Jane Doe, Professor of Economics"]
+    assert listed_participants(listed) == [
+        (2, "Jean-Paul Martin", "BNP Paribas"),
+        (3, "Dr. Jane Doe", "Professor of Economics"),
+    ]
+    for line in (
+        "Marcus Lee, your line is open.",  # speech
+        "Jane Smith, Tom Brown, Ann Lee",  # names
+        "Opening Remarks - Mayor Jane Smith",  # an agenda's part, then its speaker
+        "Budget Update - Director Tom Brown",
+    ):
+        assert listed_participants(["Attendees", line]) == [], line
+    assert listed_participants(["Operator", "Marcus Lee - Morgan Stanley"]) == []  # no roster heading
+
+
 def test_an_earnings_calls_participants_list_gives_analysts_their_firm_and_executives_their_role():
     text = (
         "Northwind Q3 2025 Earnings Call\n\n"
@@ -209,6 +226,16 @@ def test_an_earnings_calls_participants_list_gives_analysts_their_firm_and_execu
         "Rebecca Chu (Goldman Sachs)",  # a bullet, a comma and a trailing "- Analyst"
         "Tom Abernathy",  # the list ended at the first line naming no one
     ]
+    firms = (
+        "Call\n\nConference Call Participants\nTom Abernathy - State Street\nRebecca Chu - Analyst\n\n"
+        "Tom Abernathy\nHow was pricing?\n\nAnalyst\nAnd volumes?\n"
+    )
+    assert [turn.speaker for turn in parse_text(firms, "x").turns if turn.line_start > 5] == [
+        "Tom Abernathy (State Street)",  # "State" is no role here
+        "Analyst",  # a role many hold names no one
+    ]
+    minutes = "Minutes\n\nAttendees\nJane Smith, Tom Brown, Ann Lee\n\nJane Smith\nWelcome.\n"
+    assert [turn.speaker for turn in parse_text(minutes, "x").turns if turn.line_start > 5] == ["Jane Smith"]
 
 
 @pytest.mark.parametrize(

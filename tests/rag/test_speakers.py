@@ -95,6 +95,10 @@ def test_a_named_speakers_first_three_turns_lead(presser_pipeline):
         ("Which company did Okoro plan to buy?", False),
         ("Which bank will lead the deal?", False),
         ("Where are the jets coming from?", False),
+        ("What is Marcus Lee concerned with?", False),
+        ("What is Daniel Okoro pleased with?", False),
+        ("Which city is the delegation travelling from?", False),
+        ("Where is Marcus Lee from?", True),
         ("What is Rutte's position on Ukraine joining the EU?", False),  # what he said
         ("What did Maria Ortega ask about Türkiye's role?", False),
         ("Which paper did the ministers discuss?", False),
@@ -108,7 +112,10 @@ def test_asks_who_is_only_a_speakers_name():
     speakers = ["Mizuho Morioka (Asahi Shimbun)", "Mark Rutte", "Grad E"]
     assert asks_who_is("Who is Mizuho Morioka?", speakers) == "Mizuho Morioka (Asahi Shimbun)"
     assert asks_who_is("who was Rutte", speakers) == "Mark Rutte"
-    assert asks_who_is("Who is the Asahi Shimbun reporter?", speakers) is None  # "reporter" is more than the name
+    assert asks_who_is("Who is the Asahi Shimbun reporter?", speakers) == "Mizuho Morioka (Asahi Shimbun)"
+    assert asks_who_is("Who exactly is Mr. Rutte?", speakers) == "Mark Rutte"
+    assert asks_who_is("Who is Mizuho Morioka from Asahi Shimbun?", speakers) == "Mizuho Morioka (Asahi Shimbun)"
+    assert asks_who_is("Who is the reporter Rutte answered?", speakers) is None
     assert asks_who_is("Who is Mark Rutte meeting in Istanbul?", speakers) is None
     assert asks_who_is("Who is leading the delegation?", speakers) is None
     assert asks_who_is("Who asked Rutte about China?", speakers) is None
@@ -169,6 +176,12 @@ Will the Teamsters contract be renewed?
 
 Daniel Okoro
 We have never had a strike.
+
+Operator
+Tom Abernathy, your line is open.
+
+Tom Abernathy
+And the margin?
 """
 
 
@@ -187,6 +200,8 @@ def test_a_participants_list_introduces_speakers_labelled_by_name_alone(make_pip
     # what he asked is still his turn, and a speaker the list does not name gets no introduction
     assert [c.line_start for c in pipeline.ask("What did Marcus Lee ask?").answer.citations] == [11]
     assert all(c.line_start != 4 for c in pipeline.ask("Which bank is Daniel Okoro from?").answer.citations)
+    # nor one whose name the operator says before their turn, outside any list
+    assert all(c.line_start != 23 for c in pipeline.ask("Which bank is Tom Abernathy from?").answer.citations)
 
 
 MODERATED = """\
