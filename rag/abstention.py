@@ -17,8 +17,8 @@ for a handful of single words, and only when a question names something unknown)
 4. `quantity_unstated`, read after the answerer: the question asks how many or how much
    and no quote states a number ("How many Eurofighters does Türkiye plan to purchase?"
    quoting "Türkiye is in talks ... to purchase Eurofighters"). The lines on the topic are
-   there, the figure is not. A year or a day of the month dates, it does not count. Switched
-   by `check_quantities`;
+   there, the figure is not. A figure marked as a date ("the third quarter 2025", "October
+   23") does not count. Switched by `check_quantities`;
 5. `foreign_script`: most of the question's letters are in scripts no word of the corpus
    uses (Japanese mixes three), and it shares no word (stop words aside) with it: a question in another language
    than the transcripts' ("Что сказал Рютте о Китае?" was answered with lines on Putin,
@@ -261,9 +261,9 @@ def quantity_unstated(question: str, answer: Answer) -> bool:
     """Whether `question` asks how many or how much and none of the answer's quotes states a
     number: the lines on the topic are there, the figure is not ("How many Eurofighters does
     Türkiye plan to purchase?" quoting "Türkiye is in talks ... to purchase Eurofighters").
-    A year or a day of the month dates rather than counts ("How many trucks does Northwind
+    A figure marked as a date dates rather than counts ("How many trucks does Northwind
     operate?" quoting "... the Northwind Logistics third quarter 2025 earnings call"),
-    unless the question counts years, months or days.
+    unless the question counts years, months or days (rag.answer_types.without_dates).
 
     Example: quantity_unstated("How many ships?", <answer quoting "Ships patrol the sea.">) -> True
     """

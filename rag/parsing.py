@@ -205,9 +205,8 @@ def listed_participants(lines: list[str]) -> list[tuple[int, str, str]]:
             person = written[0].lower().strip(".") in TITLES and _is_full_name(" ".join(written[1:]))
             if not (_is_full_name(name) and not _names_a_part(name) and capitalised and not person):
                 break
-            if listed["comma"].strip() == "," and not (
-                _is_role(what) or more
-            ):  # "Rebecca Chu, Goldman Sachs - Analyst"
+            # after a comma, a role, or a firm and then a role: "Rebecca Chu, Goldman Sachs - Analyst"
+            if listed["comma"].strip() == "," and not (_is_role(what) or more):
                 break
             found.append((number, name, what))
     return found

@@ -170,18 +170,7 @@ def asks_affiliation(question: str) -> bool:
 _WHO_IS = re.compile(r"^\W*who\s+(?:exactly\s+)?(?:is|was)\s+(?P<who>[^?]+?)\W*$", re.IGNORECASE)
 # Words a "who is" question may hold beside the name: "Who is Mr. Rutte?", "Who is the
 # Asahi Shimbun reporter?", "Who is Marcus Lee from Morgan Stanley?"
-_WHO_IS_WORDS = TITLES | {
-    "the",
-    "exactly",
-    "from",
-    "of",
-    "at",
-    "with",
-    "reporter",
-    "journalist",
-    "correspondent",
-    "analyst",
-}
+_WHO_IS_WORDS = TITLES | frozenset("the exactly from of at with reporter journalist correspondent analyst".split())
 
 
 def asks_who_is(question: str, speakers: Sequence[str]) -> str | None:
