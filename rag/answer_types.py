@@ -78,14 +78,19 @@ def states_time(sentence: str) -> bool:
 
 
 # What marks a figure as a date rather than a count: a word dating the year after it
-# ("the third quarter 2025", "fiscal 2024", "October 2025"), a preposition before a year
-# with no plural noun after it ("in 2025 we hired", not "after 2000 layoffs"), a month
-# beside a day ("October 23", "4 April"). Months capitalised: "3 may close" counts.
+# ("the third quarter 2025", "fiscal 2024", "Q3 2025", "October 2025"), a preposition before
+# a year and no plural noun after it ("in 2025 we hired", "in 2024 this site opened", not
+# "in 2000 cases"), a month beside a day, with its year ("October 23, 2025", "4 April",
+# "the 3rd of May").
+# A month is one in capitals or before a figure: "3 may close" counts, "ON OCTOBER 23"
+# dates. "of", "by" and "from" before a figure are left: "a fleet of 2000", "grew by 1900".
+_YEAR_FIGURE = r"(?:1[89]|20)\d{2}"
+_NOT_A_NOUN = r"(?:this|its|was|is|has|his|as|us|thus|plus|unless|across|always|perhaps)\b"
 _DATES = re.compile(
-    rf"\b(?i:quarter|half|fiscal|FY|year|{_SEASONS})\s+(?:1[89]|20)\d{{2}}\b"
-    rf"|\b(?:{MONTHS})\s+(?:1[89]|20)\d{{2}}\b"
-    rf"|\b(?i:in|by|since|until|till|during|before|after|from|of)\s+(?:1[89]|20)\d{{2}}\b(?!\s+[a-z]+s\b)(?![\d%])"
-    rf"|\b(?:{MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{MONTHS})\b"
+    rf"\b(?i:quarter|half|fiscal|year|{_SEASONS})\s+{_YEAR_FIGURE}\b|\b(?i:FY|[QH][1-4])\s*{_YEAR_FIGURE}\b"
+    rf"|\b(?i:in|since|until|till|during|before|after)\s+{_YEAR_FIGURE}\b(?!\s+(?!{_NOT_A_NOUN})[a-z]+s\b)(?![\d%])"
+    rf"|\b(?i:{MONTHS})\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR_FIGURE}\b)?|{_YEAR_FIGURE}\b)"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:(?i:{MONTHS})\s+{_YEAR_FIGURE}\b|(?:{MONTHS})\b)"
 )
 
 

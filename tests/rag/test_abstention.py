@@ -186,6 +186,11 @@ def test_a_year_or_a_day_of_the_month_is_no_count_unless_the_question_counts_tim
         "In 2024 Northwind bought its Columbus site.",
         "The call took place on October 23.",
         "It was signed on 4 April in Washington.",
+        "The call took place on October 23, 2025.",
+        "It closed on 23 October 2025.",
+        "Welcome to the Q3 2025 earnings call.",
+        "ON OCTOBER 23 WE BOUGHT THE SITE.",
+        "In 2024 this site opened.",
     ):
         assert quantity_unstated(trucks, quoting(dated)), dated
     for counted in (
@@ -193,6 +198,8 @@ def test_a_year_or_a_day_of_the_month_is_no_count_unless_the_question_counts_tim
         "About 2000 people attended.",  # a bare figure counts
         "After 2000 layoffs, the plant reopened.",
         "We think 3 may close.",  # "may" is no month
+        "Northwind has a fleet of 2000.",
+        "We grew the fleet by 1900.",
         "Since 2019 we have run 40 trucks.",
         "We paid $2025.",
     ):
