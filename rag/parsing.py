@@ -158,16 +158,17 @@ _EXAMINER = re.compile(
     r"BY\s+(?P<who>(?:MR|MS|MRS|MISS|DR)\.?\s+[A-Z][A-Z'’-]*(?:\s+[A-Z][A-Z'’-]*)*)\s*(?:\((?i:continuing)\))?\s*:?\s*$"
 )
 # A list of who takes part, under a heading ("Conference Call Participants", "Company
-# Participants", "Analysts", "Witnesses"), a line each: "Marcus Lee - Morgan Stanley",
-# "Helen Brandt - Chief Financial Officer", "Dr. Jane Doe, Professor of Economics".
+# Participants", "Executives", "Analysts", "Witnesses"), a line each: "Marcus Lee - Morgan
+# Stanley", "Helen Brandt -- Chief Financial Officer", "Dr. Jane Doe, Professor of
+# Economics", "Ann Lee - President, Acme Corp".
 _LIST_HEADINGS = _ROSTER | {"executives", "analysts", "witnesses", "panel", "panellists"}
-_LISTED = re.compile(
-    r"^\s*(?:[-*\u2022]\s+)?(?P<name>[^,:()]+?)(?P<comma>\s+[-\u2013\u2014]\s+|,\s+)(?P<what>\S.*?)\s*$"
-)
+_DASH = r"\s+(?:--|[-\u2013\u2014])\s+"
+_LISTED = re.compile(rf"^\s*(?:[-*\u2022]\s+)?(?P<name>[^,:()]+?)(?P<comma>{_DASH}|,\s+)(?P<what>\S.*?)\s*$")
+_INITIALS = re.compile(r"^(?:[A-Z]\.)+$")  # "A.J. Rice"
 # Words that make what follows a listed name a role, not a firm ("State Street" is a firm).
 _ROLE_HEADS = frozenset(
     """officer president director chief head manager chair chairman chairwoman chairperson secretary treasurer
-    counsel attorney analyst founder partner ceo cfo coo cto cio controller professor minister senator
+    counsel attorney analyst founder co-founder partner ceo cfo coo cto cio controller professor minister senator
     spokesperson spokesman spokeswoman editor reporter correspondent host moderator economist strategist vp evp
     svp governor mayor commissioner administrator superintendent deputy member representative ambassador
     engineer scientist researcher lead coordinator relations""".split()
@@ -182,9 +183,11 @@ def listed_participants(lines: list[str]) -> list[tuple[int, str, str]]:
     a heading whose last word is a roster's, up to the first line listing no one.
 
     A line lists someone when a full name (not a part's: "Opening Remarks - Mayor Smith" is
-    an agenda) comes before a dash or a comma and what follows is a firm or a role in
-    capitalised words ("your line is open" is speech), not another name: after a comma
-    only a role, or a firm followed by a role ("Jane Smith, Tom Brown" names two people).
+    an agenda) comes before a dash or a comma, and what follows is a role, or a firm in
+    capitalised words ("your line is open" is speech) that is not a titled person ("Fireside
+    Chat - Mayor Jane Smith"). After a comma, only a role, or a firm followed by a role
+    ("Rebecca Chu, Goldman Sachs - Analyst"): "Jane Smith, Tom Brown" names two people.
+    Lines in capitals are read as their words in title case.
 
     Example: listed_participants(["Participants", "Marcus Lee - Morgan Stanley"]) ==
     [(2, "Marcus Lee", "Morgan Stanley")]
@@ -194,22 +197,35 @@ def listed_participants(lines: list[str]) -> list[tuple[int, str, str]]:
         said = heading.strip().strip("*#:").lower().split()
         if not said or len(said) > 4 or said[-1] not in _LIST_HEADINGS:
             continue
-        for number, line in enumerate(lines[i + 1 :], i + 2):
-            listed = _LISTED.match(line)
-            if not listed:
+        below = lines[i + 1 :]
+        start = next((j for j, line in enumerate(below) if not is_blank(line)), len(below))  # a blank line first
+        for number, line in enumerate(below[start:], i + 2 + start):
+            listed = _LISTED.match(line.title() if line.isupper() else line)
+            if not listed or not _lists_someone(listed):
                 break
-            name = listed["name"].strip()
-            what, *more = re.split(r"\s+[-\u2013\u2014]\s+", listed["what"])  # "Morgan Stanley - Analyst"
-            written = what.replace(",", " ").split()
-            capitalised = all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _LIST_CONNECTORS for w in written)
-            person = written[0].lower().strip(".") in TITLES and _is_full_name(" ".join(written[1:]))
-            if not (_is_full_name(name) and not _names_a_part(name) and capitalised and not person):
-                break
-            # after a comma, a role, or a firm and then a role: "Rebecca Chu, Goldman Sachs - Analyst"
-            if listed["comma"].strip() == "," and not (_is_role(what) or more):
-                break
-            found.append((number, name, what))
+            found.append((number, listed["name"].strip(), re.split(_DASH, listed["what"])[0]))
     return found
+
+
+def _lists_someone(listed: re.Match[str]) -> bool:
+    """Whether a line matching _LISTED names a participant and what they are (listed_participants)."""
+    name = listed["name"].strip()
+    what, *more = re.split(_DASH, listed["what"])  # "Morgan Stanley - Analyst"
+    if not _is_listed_name(name) or _names_a_part(name) or len(what.split()) > _MAX_LABEL_WORDS:
+        return False
+    first = what.split(",")[0].split()  # "President, Acme Corp": a role, then the firm
+    if first[0].lower().strip(".") in TITLES and _is_full_name(" ".join(first[1:])):  # "Mayor Jane Smith"
+        return False
+    if _is_role(what):
+        return True
+    capitalised = all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _LIST_CONNECTORS for w in first)
+    return capitalised and (listed["comma"].strip() != "," or bool(more))
+
+
+def _is_listed_name(name: str) -> bool:
+    """A full name, initials allowed: "Marcus Lee", "A.J. Rice"."""
+    written = name.split()
+    return _is_full_name(" ".join("Aj" if _INITIALS.match(w) else w for w in written))
 
 
 def _is_role(what: str) -> bool:
@@ -503,12 +519,16 @@ def _register_participants(lines: list[str], aliases: dict[str, str]) -> None:
     learnt as the person's alias ("Chief Financial Officer" -> "Helen Brandt"), as a label
     "Helen Brandt, Chief Financial Officer" teaches it, unless many hold it ("Analyst")."""
     for _, name, what in listed_participants(lines):
-        if not _is_role(what):
-            aliases.setdefault(name.lower(), f"{name} ({what})")
+        first, *others = (part.strip() for part in what.split(","))
+        if first.lower() in _SHARED_ROLES and others:  # "Analyst, Morgan Stanley"
+            first = others[0]
+        if not _is_role(first):  # the firm, not its division: "Morgan Stanley, Research Division"
+            aliases.setdefault(name.lower(), f"{name} ({first})")
             continue
         aliases.setdefault(name.lower(), name)
-        if what.lower() not in _SHARED_ROLES:
-            aliases.setdefault(what.lower(), name)
+        for role in {what, first}:  # "President, Northwind Logistics" and "President"
+            if role.lower() not in _SHARED_ROLES:
+                aliases.setdefault(role.lower(), name)
 
 
 def _register_interviewee(title: str, aliases: dict[str, str]) -> None:
@@ -639,7 +659,8 @@ _PART_WORDS = frozenset(
     break recess adjournment statement statements presentation presentations overview minutes testimony
     transcript business matters debate debates motion motions announcement announcements proceedings part
     section chapter segment background action actions decision decisions note notes examination
-    cross-examination appearances participants attendees panelists present""".split()
+    cross-examination appearances participants attendees panelists panellists present executives analysts
+    witnesses""".split()
 )
 # A line above text that opens a part of the record rather than naming its speaker: a
 # caption's "IN THE CIRCUIT COURT OF COOK COUNTY, ILLINOIS", "DEPOSITION OF KAREN LINDGREN",
@@ -691,7 +712,11 @@ def _line_kind(lines: list[str], i: int, body_start: int, shapes: frozenset[str]
     alone = after_blank and (i + 1 == len(lines) or is_blank(lines[i + 1]))
     if alone and not is_known and _is_name(line) and _names_a_part(name) and _bare_name(name):
         below = next((j for j in range(i + 1, len(lines)) if not is_blank(lines[j])), None)
-        labelled = below is None or _is_block_label(lines, below, body_start, shapes)
+        labelled = (
+            below is None
+            or _is_block_label(lines, below, body_start, shapes)
+            or read_label(lines[below], shapes, _is_name) is not None  # "Operator: First question."
+        )
         return _HEADING_LINE if labelled and any(c.islower() for c in line) else None
     return None
 

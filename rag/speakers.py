@@ -138,15 +138,17 @@ def _is_named(speaker: str, asked: set[str], capitalised: set[str], letters: set
 # Words asking what a speaker is, not what they said: "Which newspaper does Thomas
 # Gutschker write for?", "Which paper is Mizuho Morioka from?", "What is Allison Hart's
 # role?" (a role word last: "Rutte's position on Ukraine" asks what he said), "Which bank
-# is Marcus Lee from?", "What bank is Marcus Lee with?" ("Which company did Okoro buy?"
-# asks something else).
+# is Marcus Lee from?", "Which bank does he work at?", "What is Marcus Lee's firm?"; a
+# name in capitals before "from", "with" or "at", nothing else ("Which company is Helen
+# Brandt negotiating with?" and "Which company did Okoro buy?" ask something else).
+_EMPLOYERS = r"bank|firm|company|brokerage|fund|group|institution|university|party|ministry|department"
 _AFFILIATION = re.compile(
     r"\b(?:outlet|newspaper|paper|agency|publication|broadcaster|channel|network|station|magazine"
     r"|organi[sz]ation|employer|affiliation)\b"
-    r"|\b(?:works?|writes?|reports?) for\b|\brepresents?\b"
-    r"|\b(?:role|title|position|job)\W*$"
-    r"|^\W*(?:(?:which|what)\s+(?:bank|firm|company|fund|group|institution|university|party|ministry|department)"
-    r"|where)\s+(?:is|was)\s+(?:[\w.'-]+\s+){1,4}(?:from|with)\W*$",
+    r"|\b(?:works?|writes?|reports?) (?:for|at)\b|\brepresents?\b"
+    rf"|\b(?:role|title|position|job)\W*$|'s\s+(?:{_EMPLOYERS})\W*$"
+    rf"|^\W*(?:(?:which|what)\s+(?:{_EMPLOYERS})|where)\s+(?:is|was)\s+"
+    r"(?:(?-i:[A-Z])[\w.'-]*\s+){1,4}(?:from|with|at)\W*$",
     re.IGNORECASE,
 )
 _SPEECH = re.compile(
@@ -169,8 +171,9 @@ def asks_affiliation(question: str) -> bool:
 
 _WHO_IS = re.compile(r"^\W*who\s+(?:exactly\s+)?(?:is|was)\s+(?P<who>[^?]+?)\W*$", re.IGNORECASE)
 # Words a "who is" question may hold beside the name: "Who is Mr. Rutte?", "Who is the
-# Asahi Shimbun reporter?", "Who is Marcus Lee from Morgan Stanley?"
-_WHO_IS_WORDS = TITLES | frozenset("the exactly from of at with reporter journalist correspondent analyst".split())
+# Asahi Shimbun reporter?", "Who is Marcus Lee from Morgan Stanley?" Not "of": "Who is the
+# president of Goldman Sachs?" asks for someone else than its analyst.
+_WHO_IS_WORDS = TITLES | frozenset("the exactly from at with reporter journalist correspondent analyst".split())
 
 
 def asks_who_is(question: str, speakers: Sequence[str]) -> str | None:

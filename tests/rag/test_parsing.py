@@ -192,11 +192,21 @@ def test_listed_participants_are_names_with_a_firm_or_a_role_under_a_roster_head
         (2, "Jean-Paul Martin", "BNP Paribas"),
         (3, "Dr. Jane Doe", "Professor of Economics"),
     ]
+    for line, name, what in (
+        ("Helen Brandt \u2013 President, Northwind Logistics", "Helen Brandt", "President, Northwind Logistics"),
+        ("Daniel Okoro -- Chief Executive Officer", "Daniel Okoro", "Chief Executive Officer"),
+        ("Marcus Lee -- Morgan Stanley -- Analyst", "Marcus Lee", "Morgan Stanley"),
+        ("A.J. Rice - Credit Suisse", "A.J. Rice", "Credit Suisse"),
+        ("MARCUS LEE - MORGAN STANLEY", "Marcus Lee", "Morgan Stanley"),
+        ("Daniel Okoro - co-founder and CEO", "Daniel Okoro", "co-founder and CEO"),
+    ):
+        assert listed_participants(["Participants", "", line]) == [(3, name, what)], line  # a blank line first
     for line in (
         "Marcus Lee, your line is open.",  # speech
         "Jane Smith, Tom Brown, Ann Lee",  # names
         "Opening Remarks - Mayor Jane Smith",  # an agenda's part, then its speaker
-        "Budget Update - Director Tom Brown",
+        "Fireside Chat - Mayor Jane Smith",  # a titled person after the dash
+        "Budget Update - Acme Corp",  # a part's name before it
     ):
         assert listed_participants(["Attendees", line]) == [], line
     assert listed_participants(["Operator", "Marcus Lee - Morgan Stanley"]) == []  # no roster heading
@@ -234,6 +244,17 @@ def test_an_earnings_calls_participants_list_gives_analysts_their_firm_and_execu
         "Tom Abernathy (State Street)",  # "State" is no role here
         "Analyst",  # a role many hold names no one
     ]
+    sections = (
+        "Call\n\nExecutives\nHelen Brandt - President, Northwind\n\nAnalysts\nMarcus Lee, Analyst, Morgan Stanley\n"
+        "Rebecca Chu - Goldman Sachs, Research Division\n\nMarcus Lee\nQ?\n\nPresident\nA.\n\nRebecca Chu\nQ2?\n"
+    )
+    assert [(turn.speaker, turn.line_start) for turn in parse_text(sections, "x").turns if turn.line_start > 9] == [
+        ("Marcus Lee (Morgan Stanley)", 11),  # the firm after a shared role
+        ("Helen Brandt", 14),  # the role before her firm
+        ("Rebecca Chu (Goldman Sachs)", 17),  # the firm, not its division
+    ]
+    headings = {turn.speaker for turn in parse_text(sections, "x").turns}
+    assert not headings & {"Executives", "Analysts"}  # the lists' headings are no one's
     minutes = "Minutes\n\nAttendees\nJane Smith, Tom Brown, Ann Lee\n\nJane Smith\nWelcome.\n"
     assert [turn.speaker for turn in parse_text(minutes, "x").turns if turn.line_start > 5] == ["Jane Smith"]
 
@@ -494,9 +515,11 @@ def test_headings_are_no_ones_speech_and_name_no_speaker():
     ]
     keynote = "# Keynote by Dr. Ana Ruiz\n\nGood morning.\n\n## Resilience\n\nI failed my first exam.\n"
     assert table(parse_text(keynote, "x")) == [("Dr Ana Ruiz", 3, 3), (UNKNOWN_SPEAKER, 5, 5), ("Dr Ana Ruiz", 7, 7)]
-    # a part's name alone between blank lines, in plain text, after a label line's turn
+    # a part's name alone between blank lines, above a label line or an inline label
     call = "Helen Brandt\nThat is all.\n\nQuestion-and-Answer Session\n\nOperator\nFirst question.\n"
     assert table(parse_text(call, "x")) == [("Helen Brandt", 2, 2), (UNKNOWN_SPEAKER, 4, 4), ("Operator", 7, 7)]
+    inline = "Helen Brandt: That is all.\n\nQuestion-and-Answer Session\n\nOperator: First question.\n"
+    assert table(parse_text(inline, "x")) == [("Helen Brandt", 1, 1), (UNKNOWN_SPEAKER, 3, 3), ("Operator", 5, 5)]
     # not a sentence that happens to end in such a word, a caption's line in capitals, nor
     # a title with speech beneath it
     said = "Helen Brandt\nThat is all.\n\nA fine session.\n\nOperator\nFirst question.\n"

@@ -99,6 +99,11 @@ def test_a_named_speakers_first_three_turns_lead(presser_pipeline):
         ("What is Daniel Okoro pleased with?", False),
         ("Which city is the delegation travelling from?", False),
         ("Where is Marcus Lee from?", True),
+        ("Which bank is Marcus Lee at?", True),
+        ("Which bank does Marcus Lee work at?", True),
+        ("What is Marcus Lee's firm?", True),
+        ("Which company is Helen Brandt negotiating with?", False),
+        ("Where is Daniel Okoro's growth coming from?", False),
         ("What is Rutte's position on Ukraine joining the EU?", False),  # what he said
         ("What did Maria Ortega ask about Türkiye's role?", False),
         ("Which paper did the ministers discuss?", False),
@@ -116,6 +121,7 @@ def test_asks_who_is_only_a_speakers_name():
     assert asks_who_is("Who exactly is Mr. Rutte?", speakers) == "Mark Rutte"
     assert asks_who_is("Who is Mizuho Morioka from Asahi Shimbun?", speakers) == "Mizuho Morioka (Asahi Shimbun)"
     assert asks_who_is("Who is the reporter Rutte answered?", speakers) is None
+    assert asks_who_is("Who is the president of Asahi Shimbun?", speakers) is None  # not its reporter
     assert asks_who_is("Who is Mark Rutte meeting in Istanbul?", speakers) is None
     assert asks_who_is("Who is leading the delegation?", speakers) is None
     assert asks_who_is("Who asked Rutte about China?", speakers) is None
