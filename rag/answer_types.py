@@ -29,7 +29,8 @@ _UNITS = (
     rf"(?:second|minute|hour|day|week|month|year|decade|century|morning|afternoon|evening|night|weekend|{_SEASONS})s?"
 )
 _COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|a couple of|several|\d+)"
-_YEAR = r"(?<![$€£\d])(?:1[89]|20)\d{2}(?!\s+[a-z]+s\b)(?![\d%])"
+_YEAR_FIGURE = r"(?:1[89]|20)\d{2}"
+_YEAR = rf"(?<![$€£\d]){_YEAR_FIGURE}(?!\s+[a-z]+s\b)(?![\d%])"
 
 # "When ...?", "So, when ...?", "Secretary General, when ...?", "Since when ...", "... and
 # from when?", "On what date ...", "Which year ...", "How long ago ...".
@@ -84,7 +85,6 @@ def states_time(sentence: str) -> bool:
 # "the 3rd of May").
 # A month is one in capitals or before a figure: "3 may close" counts, "ON OCTOBER 23"
 # dates. "of", "by" and "from" before a figure are left: "a fleet of 2000", "grew by 1900".
-_YEAR_FIGURE = r"(?:1[89]|20)\d{2}"
 _NOT_A_NOUN = r"(?:this|its|was|is|has|his|as|us|thus|plus|unless|across|always|perhaps)\b"
 _DATES = re.compile(
     rf"\b(?i:quarter|half|fiscal|year|{_SEASONS})\s+{_YEAR_FIGURE}\b|\b(?i:FY|[QH][1-4])\s*{_YEAR_FIGURE}\b"

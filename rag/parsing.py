@@ -703,14 +703,14 @@ def _line_kind(lines: list[str], i: int, body_start: int, shapes: frozenset[str]
         labelled = is_known or colon or a_name
         return _LABEL if labelled and _speech_follows(lines, i, body_start, shapes) else _HEADING_LINE
     if _is_block_label(lines, i, body_start, shapes):
-        heading = _opens_a_part(name) or (_names_a_part(name) and _bare_name(name))
+        heading = _opens_a_part(name) or _names_a_bare_part(name)
         return _HEADING_LINE if not is_known and heading else _LABEL
     # a part's name alone between blank lines, above the next speaker's label: an earnings
     # call's "Question-and-Answer Session" below the last prepared remarks, above
     # "Operator". Not a line in capitals ("I SECOND THE MOTION" in a caption) nor one with
     # speech below it ("My First Presentation").
     alone = after_blank and (i + 1 == len(lines) or is_blank(lines[i + 1]))
-    if alone and not is_known and _is_name(line) and _names_a_part(name) and _bare_name(name):
+    if alone and not is_known and _is_name(line) and _names_a_bare_part(name):
         below = next((j for j in range(i + 1, len(lines)) if not is_blank(lines[j])), None)
         labelled = (
             below is None
@@ -739,6 +739,12 @@ def _names_a_part(name: str) -> bool:
     word (numbers aside) is a heading's, "Public Comment", "Agenda Item 4", "Q&A Session"."""
     words = [w for w in re.split(r"[\s:.,]+", name.lower()) if w and not w.isdigit()]
     return bool(words) and words[-1] in _PART_WORDS
+
+
+def _names_a_bare_part(name: str) -> bool:
+    """A part's name with no role or outlet beside it: "Public Comment", "Question-and-Answer
+    Session", not "Minister for Business" (_names_a_part, _bare_name)."""
+    return _names_a_part(name) and _bare_name(name)
 
 
 def _is_roster(name: str, text: str) -> bool:
