@@ -8,6 +8,7 @@ from rag.abstention import (
     foreign_script,
     known_names,
     measure,
+    name_keys,
     name_similarities,
     names_together_at,
     quantity_unstated,
@@ -71,16 +72,39 @@ def test_spelled_out_acronyms_count_as_mentioned():
 def test_known_names_leave_out_speakers_directions_and_unknown_names():
     vocabulary = {term(w) for w in ["Russia", "Istanbul", "Rutte", "North"]}
     question = "Did Rutte discuss Russia, Istanbul, Iran and the North?"
-    assert known_names(question, vocabulary, ["Mark Rutte"]) == {"russ", "ista"}
+    assert known_names(question, vocabulary, ["Mark Rutte"]) == {frozenset({"russ"}), frozenset({"ista"})}
+
+
+def names(*terms: str) -> set[frozenset[str]]:
+    return {frozenset({t}) for t in terms}
 
 
 def test_names_together_at_is_the_rank_of_the_first_passage_holding_all():
     hits = [hit("Russia sends a delegation."), hit("Russia talks in Istanbul.", line=2)]
-    assert names_together_at({"russ", "ista"}, hits) == 2
-    assert names_together_at({"russ", "kore"}, hits) is None
-    assert names_together_at({"russ"}, hits) == 0  # one name relates nothing
+    assert names_together_at(names("russ", "ista"), hits) == 2
+    assert names_together_at(names("russ", "kore"), hits) is None
+    assert names_together_at(names("russ"), hits) == 0  # one name relates nothing
     # the speaker counts: "What did Rutte say about Russia?" is about Rutte's own turns
-    assert names_together_at({"russ", "rutt"}, hits) == 1
+    assert names_together_at(names("russ", "rutt"), hits) == 1
+
+
+def test_an_acronym_and_the_words_it_stands_for_name_the_same_thing():
+    vocabulary = {term(w) for w in ["US", "United", "States", "Ukraine", "NTSB"]}
+    spelt_out = [hit("We help Ukraine."), hit("The United States is focused on peace for Ukraine.", line=2)]
+    short = [hit("We help Ukraine."), hit("The US is focused on peace for Ukraine.", line=2)]
+    for question in ["Who in the US administration works on Ukraine?", "What does the United States do for Ukraine?"]:
+        asked = known_names(question, vocabulary, [])
+        assert names_together_at(asked, spelt_out) == 2, question
+        assert names_together_at(asked, short) == 2, question
+    # the pronoun "us" stands for no "United States"
+    asked = known_names("What does the United States do for Ukraine?", vocabulary, [])
+    assert names_together_at(asked, [hit("Ukraine asks us for help.")]) is None
+    # "of" may stand inside a run; punctuation ends one
+    assert "#aar" in name_keys("the Association of American Railroads said")
+    assert {"#aarn", "#aarnt"}.isdisjoint(name_keys("American Railroads, NATO, NTSB"))
+    assert {"#ar", "#nato", "#ntsb"} <= name_keys("American Railroads, NATO, NTSB")
+    # a question's first word is capitalised as any sentence's: "Russia Ukraine" is no run
+    assert known_names("Russia Ukraine talks: who came?", vocabulary, []) == names("ukra")
 
 
 def test_name_similarities_compare_with_the_capitalised_words_of_the_hits():
