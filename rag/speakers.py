@@ -73,6 +73,8 @@ def named_speaker(question: str, speakers: Sequence[str]) -> str | None:
     found = [s for s in speakers if _is_named(s, asked, capitalised, letters)]
     if len(found) > 1:  # "Julie Morgan" beside "Eluned Morgan AM": the one written out in capitals
         found = [s for s in found if set(name_words(s)) <= capitalised] or found
+    if len(found) > 1:  # "What did Renata Solis tell the court?": "MS. SOLIS", not "THE COURT"
+        found = [s for s in found if name_words(s) and name_words(s)[-1] in capitalised] or found
     return found[0] if len(found) == 1 else None
 
 
@@ -154,7 +156,9 @@ _AFFILIATION = re.compile(
 _SPEECH = re.compile(
     r"\b(?:say|says|said|think|thinks|thought|tell|told|spoke|speak\w*|mention\w*|ask\w*|answer\w*"
     r"|discuss\w*|talk\w*|comment\w*|respond\w*|repl\w*|explain\w*|argu\w*|claim\w*|suggest\w*|propos\w*"
-    r"|recommend\w*|describ\w*|stress\w*|warn\w*|announc\w*|feel\w*|believ\w*|agree\w*|want\w*)\b",
+    r"|recommend\w*|describ\w*|stress\w*|warn\w*|announc\w*|feel\w*|believ\w*|agree\w*|want\w*"
+    r"|rais(?:e|es|ed|ing)|testif\w*|urg(?:e|es|ed|ing)|insist\w*|admit\w*|acknowledg\w*|promis\w*"
+    r"|criti[cq]\w*|object\w*|point(?:s|ed)?)\b",
     re.IGNORECASE,
 )
 
@@ -202,9 +206,13 @@ def says_speaking(question: str, speaker: str) -> bool:
     Example: says_speaking("What did Nadia Haddad say about it?", "Nadia Haddad") is True;
     says_speaking("Why did the group disagree with Haddad?", "Nadia Haddad") is False.
     """
-    said = [fold(w) for w in words(question)]
+    written = words(question)
+    said = [fold(w) for w in written]
     for start, length in _name_runs(said, name_words(speaker)):
         end = start + length
+        # a first name the label leaves out ("did Howard Lim tell" for "MR. LIM")
+        while start > 1 and written[start - 1][:1].isupper() and said[start - 1] not in _AUXILIARIES:
+            start -= 1
         before = start - 1 if start and said[start - 1] != "the" else start - 2  # "did the Professor say"
         if before >= 0 and said[before] in _AUXILIARIES and end < len(said) and _SPEECH.fullmatch(said[end]):
             return True

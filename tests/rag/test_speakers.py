@@ -26,6 +26,8 @@ SPEAKERS = [
     "Industrial Designer",
     "User Interface",
     "Professor C",
+    "MS. SOLIS",
+    "THE COURT",
 ]
 
 
@@ -49,6 +51,9 @@ SPEAKERS = [
         ("What did C think about the recording equipment?", "Professor C"),  # a letter for a label
         ("Was Plan C or the recording equipment cheaper?", None),  # a letter after a capitalised word
         ("What did c think?", None),  # lower case: no label
+        # "the court" in lower case is no speaker beside the capitalised "Solis"
+        ("What did Renata Solis tell the court?", "MS. SOLIS"),
+        ("What did the court decide?", "THE COURT"),
     ],
 )
 def test_named_speaker(question, speaker):
@@ -284,3 +289,7 @@ def test_says_speaking_wants_a_word_of_speech_right_after_the_name():
     assert not says_speaking("How did the minister respond when Haddad asked about the fund?", "Nadia Haddad")
     assert says_speaking("what did nadia haddad say?", "Nadia Haddad")  # typed in lower case
     assert says_speaking("What did the project manager think of it?", "Project Manager")
+    # a first name the label leaves out, and more words of speech
+    assert says_speaking("What did Howard Lim tell the council?", "MR. LIM")
+    assert says_speaking("What concerns did Trustee Abernathy raise?", "Trustee Abernathy")
+    assert not says_speaking("What did the council decide after Howard Lim spoke?", "MR. LIM")
