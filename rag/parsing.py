@@ -148,8 +148,9 @@ _ROSTER = frozenset(
 # lines, not speakers. "Interviewer:" is not one: it opens an interview's first question.
 _FIELD_NAMES = (
     "title transcript subject topic event date time location place venue source recorded recording duration "
-    "language url link episode series aired broadcast published"
-).split() + sorted(_ROSTER)
+    "language url link episode series aired broadcast published segment program programme show station"
+).split() + [f"{what} date" for what in ("air", "broadcast", "hearing", "meeting", "recording", "interview")]
+_FIELD_NAMES += sorted(_ROSTER) + ["speaker"]  # "Speaker: Professor Funmilayo Adeyemi, ..." above a lecture
 _FIELD = re.compile(rf"(?i)^(?P<name>{'|'.join(_FIELD_NAMES)}):\s*(?P<value>.*)$")
 # A deposition's or trial's "BY MR. HARLAN:" (or "EXAMINATION BY MS. TRENT"): the lawyer
 # asking the "Q." lines that follow.
@@ -246,6 +247,11 @@ _DATED_LINE = re.compile(rf"(?i)^(?:(?:{DAYS}),?\s+)?(?:{_DATE.pattern})")
 _PARENS = re.compile(r"\([^()]*\)")
 _OUTLET = re.compile(r"^(?P<name>.+?)\s*\((?P<outlet>[^()]+)\)$")
 # Label words that name a role in the room, not a person: never an alias for one outlet.
+# Roles written before the person's name in brackets: "HOST (Dana Whitfield)".
+_BRACKETED_ROLES = frozenset(
+    "host co-host cohost guest moderator interviewer interviewee anchor presenter panelist panellist "
+    "correspondent reporter narrator announcer caller chair witness".split()
+)
 _GENERIC_LABELS = {"question", "q", "journalist", "reporter", "audience", "participant", "speaker", "moderator"}
 # A Markdown heading in the body ("## Budget"): a new part of the record, said by no one in particular.
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?=\S)")
@@ -303,7 +309,8 @@ def parse_text(text: str, doc: str) -> Transcript:
     body_start, title, date, by_line = _read_header(lines)
     aliases: dict[str, str] = {}
     opening_speaker = _register_header_person(by_line, aliases)
-    _register_interviewee(title, aliases)
+    for line in (title, *lines[:body_start]):  # "DEPOSITION OF KAREN LINDGREN" under a court's caption
+        _register_interviewee(line, aliases)
     _register_participants(lines, aliases)
     shapes = label_shapes(lines[body_start:], _is_name)  # rag/labels.py: "Name: text", "Mr. JONES. text", ...
     # each line's label on its line of text, read once: three passes below ask for it
@@ -442,9 +449,58 @@ def _read_header(lines: list[str]) -> tuple[int, str, str, str]:
             i += 1
         else:
             break
+    if not title and not date and not by_line and (block := _header_block(lines, i)):
+        i, title, date = block
     if not date and title:
         date = first_date(title)
     return i, title, date, by_line
+
+
+def _header_block(lines: list[str], start: int) -> tuple[int, str, str] | None:
+    """(body start, title, date) of a header of several lines above the first labelled turn,
+    or None: a court's caption ("UNITED STATES DISTRICT COURT" / "FOR THE DISTRICT OF
+    COLORADO" / ...), a briefing's "THE WHITE HOUSE" / "Office of the Press Secretary" / ...,
+    a council's "CITY OF MILLBROOK" / "REGULAR MEETING ..." above "MAYOR PRICE: Good
+    evening". Read as a block label, its first line had been a speaker and the rest their
+    words, quoted as answers. A header: short lines that are not speech, a date or a
+    header field among them, and a label's line right below (a block label's speech below
+    its name, "MODERATOR" / "Welcome." above "JANE DOE: Thanks.", holds no date)."""
+    held: list[str] = []
+    dated = ""
+    fielded = False
+    i = start
+    while i < len(lines) and len(held) < _MAX_HEADER_LINES:
+        stripped = lines[i].strip().strip("•|*-–— ").strip()
+        if not stripped:
+            i += 1
+            continue
+        field = _header_field(stripped)
+        if not field and (read_label(stripped, ALL_SHAPES, _is_name) or not _reads_as_header(stripped)):
+            break
+        fielded = fielded or field is not None
+        dated = dated or first_date(stripped)
+        held.append(stripped)
+        i += 1
+    below = lines[i].strip() if i < len(lines) else ""
+    labelled = bool(COLON_LABEL.match(below) or read_label(below, ALL_SHAPES, _is_name))
+    if len(held) < 2 or not (dated or fielded) or not labelled:
+        return None
+    return i, held[0].lstrip("#").strip(), dated
+
+
+# Lines a header of several lines may hold: a court's caption runs to ten.
+_MAX_HEADER_LINES = 12
+
+
+def _reads_as_header(stripped: str) -> bool:
+    """A line of a header rather than speech: a note about the record ("[Transcript of the
+    lecture ...]"), or a short line that is no sentence ("Washington, D.C.", "GREGORY ALAN
+    PRUITT, Defendant.", "Denver, Colorado, Thursday, January 9, 2025, 10:04 a.m."; not "On
+    May 5, 2024 we met the ministers.")."""
+    if _notes_the_record(stripped) or re.fullmatch(r"\[[^\[\]]{1,200}\]", stripped):  # "[Slides not reproduced.]"
+        return True
+    lower = [w for w in stripped.split() if w[:1].islower() and "." not in w.rstrip(".")]  # not "a.m."
+    return len(stripped) <= 100 and not (stripped.endswith((".", "?", "!")) and len(lower) >= 3)
 
 
 def _is_title(lines: list[str], i: int) -> bool:
@@ -479,7 +535,15 @@ def _header_field(line: str) -> re.Match[str] | None:
     field = _FIELD.match(line)
     if field and field["name"].lower() in _ROSTER and not _is_roster(field["name"], field["value"]):
         return None
+    if field and field["name"].lower() == "speaker" and not _names_someone(field["value"]):
+        return None  # "Speaker: Good morning, everyone." is speech
     return field
+
+
+def _names_someone(value: str) -> bool:
+    """Whether a field's value starts with a person's name, a title before it or not:
+    "Professor Funmilayo Adeyemi, Department of Geography"."""
+    return _is_full_name(_untitled(value.split(",")[0]))
 
 
 def _is_header_line(stripped: str) -> bool:
@@ -487,6 +551,17 @@ def _is_header_line(stripped: str) -> bool:
         (len(stripped) <= 60 and bool(_DATE.search(stripped)))
         or stripped.lower().startswith(("last updated", "as delivered"))
         or bool(re.fullmatch(r"\([^()]{1,40}\)", stripped))
+        or _notes_the_record(stripped)
+    )
+
+
+def _notes_the_record(stripped: str) -> bool:
+    """A note about the record itself in a header: "This transcript was produced from the
+    broadcast audio and may contain errors.", "[Transcript of the lecture ...]"."""
+    return (
+        len(stripped) <= 200
+        and bool(re.search(r"(?i)\btranscri(?:pt|bed|ption)\b", stripped))
+        and not COLON_LABEL.match(stripped)
     )
 
 
@@ -828,6 +903,14 @@ def _resolve_label(label: str, aliases: dict[str, str]) -> str:
     if known:
         return known
     outlet = _OUTLET.match(label)
+    if outlet and outlet["name"].strip().lower() in _BRACKETED_ROLES and _names_someone(outlet["outlet"]):
+        # "HOST (Dana Whitfield)": the person in the brackets, whose later labels give the
+        # first name or the surname ("DANA", "DR. CASTILLO" after "GUEST (Dr. Ramon Castillo)")
+        person = outlet["outlet"].strip()
+        aliases.setdefault(outlet["name"].strip().lower(), person)
+        aliases.setdefault(person.lower(), person)
+        aliases[label.lower()] = person
+        return person
     if outlet and "," not in outlet["name"]:  # "Sabine Siebold (Reuters)"
         name = outlet["name"].strip().lower()
         if name not in _GENERIC_LABELS:
@@ -839,7 +922,7 @@ def _resolve_label(label: str, aliases: dict[str, str]) -> str:
         aliases[role.lower()] = name
         aliases.setdefault(name.lower(), name)
         return name
-    person = _by_surname(label, aliases) or _by_full_name(label, aliases)
+    person = _by_surname(label, aliases) or _by_full_name(label, aliases) or _by_first_name(label, aliases)
     if person:
         aliases[label.lower()] = person
         return person
@@ -887,6 +970,29 @@ def _by_full_name(label: str, aliases: dict[str, str]) -> str | None:
     Secretary General Mark Rutte", "Prime Minister Dick Schoof"."""
     words = label.lower().split()
     return _the_one_known(aliases, lambda name: words[-len(name) :] == name, besides=label)
+
+
+def _by_first_name(label: str, aliases: dict[str, str]) -> str | None:
+    """The one person already known, introduced in brackets after a role, whose first name
+    the label is: "DANA" -> "Dana Whitfield" of an earlier "HOST (Dana Whitfield)"."""
+    words = label.lower().split()
+    if len(words) != 1:
+        return None
+    bracketed = {
+        person
+        for key, person in aliases.items()
+        if (role := _OUTLET.match(key)) and role["name"].strip() in _BRACKETED_ROLES
+    }
+    people = {p for p in bracketed if _untitled(p).lower().split()[:1] == words}
+    return people.pop() if len(people) == 1 else None
+
+
+def _untitled(name: str) -> str:
+    """A name without the titles before it: "Dr. Ramon Castillo" -> "Ramon Castillo"."""
+    words = name.split()
+    while words and words[0].lower().rstrip(".") in TITLES:
+        words = words[1:]
+    return " ".join(words)
 
 
 def _by_surname(label: str, aliases: dict[str, str]) -> str | None:

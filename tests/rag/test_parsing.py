@@ -600,7 +600,10 @@ def test_a_depositions_caption_is_no_ones_and_its_q_and_a_are_the_lawyer_and_the
         "MS. TRENT",
         "Karen Lindgren",
     ]
-    assert {start for s, start in speakers if s == UNKNOWN_SPEAKER} >= {1, 4, 7, 11}  # caption, title, lists, "BY"
+    # the caption and the title above the first label are the header, no turn's (2026-11-30:
+    # they had been turns of nobody's); the lists and "BY" lines below are nobody's turns
+    assert all(start > 7 for _, start in speakers)
+    assert {start for s, start in speakers if s == UNKNOWN_SPEAKER} >= {8, 11}
 
 
 def test_a_list_of_who_is_present_is_no_ones_words():
@@ -729,3 +732,86 @@ def test_a_title_with_header_fields_right_beneath_it_is_the_header():
     )
     assert (t.title, t.date) == ("Project Harbour evaluation interview", "4 February 2025")
     assert [u.speaker for u in t.turns] == ["Interviewer", "Respondent"]  # no "Date", no "Location"
+
+
+COURT_CAPTION = (
+    "UNITED STATES DISTRICT COURT\nFOR THE DISTRICT OF COLORADO\nUNITED STATES OF AMERICA, Plaintiff,\nv.\n"
+    "GREGORY ALAN PRUITT, Defendant.\nREPORTER'S TRANSCRIPT -- SENTENCING HEARING\n"
+    "Denver, Colorado, Thursday, January 9, 2025, 10:04 a.m.\n\n"
+    "THE CLERK: All rise.\nTHE COURT: Please be seated.\nMR. BALDWIN: Good morning.\nTHE COURT: Go on.\n"
+)
+BRIEFING_HEADER = (
+    "THE WHITE HOUSE\nOffice of the Press Secretary\nFOR IMMEDIATE RELEASE\n\n"
+    "James S. Brady Press Briefing Room\nWashington, D.C.\nTuesday, March 11, 2025\n\n"
+    "MS. DALTON: Good afternoon.\nQ: Thanks. Is the trip on?\nMS. DALTON: It is.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "date", "first_turn"),
+    [
+        (COURT_CAPTION, "UNITED STATES DISTRICT COURT", "January 9, 2025", ("THE CLERK", 9, 9)),
+        (BRIEFING_HEADER, "THE WHITE HOUSE", "March 11, 2025", ("MS. DALTON", 9, 9)),
+        (
+            "CITY OF MILLBROOK\nREGULAR MEETING OF THE CITY COUNCIL\nMonday, October 6, 2025 -- 6:00 p.m.\n\n"
+            "MAYOR PRICE: Good evening.\nCLERK: Councilmember Reyes.\nCOUNCILMEMBER REYES: Here.\n",
+            "CITY OF MILLBROOK",
+            "October 6, 2025",
+            ("MAYOR PRICE", 5, 5),
+        ),
+        (
+            'HARWOOD UNIVERSITY -- PUBLIC LECTURE SERIES\n"Sinking Cities: Groundwater and Subsidence"\n'
+            "Speaker: Professor Funmilayo Adeyemi, Department of Geography\nVenue: Marlowe Auditorium\n"
+            "[Transcript of the lecture and the questions after it.]\n\n"
+            "DR. HOLLIS: Welcome, everyone.\nPROF. ADEYEMI: Thank you.\n",
+            "HARWOOD UNIVERSITY -- PUBLIC LECTURE SERIES",
+            "",
+            ("DR. HOLLIS", 7, 7),
+        ),
+        (
+            'KPNW 88.5 FM -- "THE AFTERNOON LINE"\nAir date: Thursday, January 16, 2025\n'
+            'Segment: "Staying Warm" -- heat pumps\nThis transcript was produced from the audio and may contain errors.\n\n'
+            "DANA: Good afternoon.\nRAMON: Thanks, Dana.\n",
+            'KPNW 88.5 FM -- "THE AFTERNOON LINE"',
+            "January 16, 2025",
+            ("DANA", 6, 6),
+        ),
+    ],
+)
+def test_a_header_of_several_lines_is_no_ones_words(text, title, date, first_turn):
+    # A court's caption, a briefing's letterhead, a council's heading, a lecture's or a
+    # broadcast's metadata above the first labelled turn: read as a block label, its first
+    # line had been a speaker, the rest their words, quoted as answers.
+    t = parse_text(text, "x")
+    assert (t.title, t.date) == (title, date)
+    assert table(t)[0] == first_turn
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("MODERATOR\nWelcome.\nJANE DOE: Thanks.\nMODERATOR: Next.\n", "MODERATOR"),  # a block label's speech, no date
+        ("MARK RUTTE\nOn May 5, 2024 we met the ministers in Brussels and agreed.\n\nJANE: Thanks.\n", "MARK RUTTE"),
+        ("Speaker: Good morning, everyone, and welcome.\nGuest: Thank you.\n", "Speaker"),  # "Speaker:" with speech
+    ],
+)
+def test_speech_at_the_top_is_no_header(text, speaker):
+    t = parse_text(text, "x")
+    assert t.title == "" and (t.turns[0].speaker, t.turns[0].line_start) == (speaker, 1 + (speaker != "Speaker"))
+
+
+def test_a_role_before_a_name_in_brackets_is_that_person_and_their_later_labels_too():
+    t = parse_text(
+        "HOST (Dana Whitfield): Welcome to the show.\nGUEST (Dr. Ramon Castillo): Thanks, Dana.\n"
+        "DANA: What is a heat pump?\nDR. CASTILLO: A pump for heat.\nCALLER (MARCO): Hi.\nHOST: Go ahead.\n",
+        "x",
+    )
+    assert [u.speaker for u in t.turns] == [
+        "Dana Whitfield",
+        "Dr. Ramon Castillo",
+        "Dana Whitfield",
+        "Dr. Ramon Castillo",
+        "CALLER (MARCO)",  # a first name alone in brackets names no one person
+        "Dana Whitfield",
+    ]
+    assert t.turns[0].label == "HOST (Dana Whitfield)"  # the label keeps the role for "who is" questions
