@@ -121,7 +121,13 @@ def _outlet_words(speaker: str) -> list[str]:
     return [fold(w) for w in words(outlet.group(1))] if outlet else []
 
 
+# What a question calls the speaker of a court transcript's "THE COURT:" lines.
+_JUDGE = frozenset({"judge"})
+
+
 def _is_named(speaker: str, asked: set[str], capitalised: set[str], letters: set[str]) -> bool:
+    if name_words(speaker) in (["the", "court"], ["court"]) and _JUDGE & asked:  # "the judge"
+        return True
     outlet = _outlet_words(speaker)
     if outlet and all(w in asked for w in outlet):
         return True

@@ -54,6 +54,7 @@ SPEAKERS = [
         # "the court" in lower case is no speaker beside the capitalised "Solis"
         ("What did Renata Solis tell the court?", "MS. SOLIS"),
         ("What did the court decide?", "THE COURT"),
+        ("Why did the judge go below the guideline range?", "THE COURT"),  # a court transcript's judge
     ],
 )
 def test_named_speaker(question, speaker):
