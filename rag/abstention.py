@@ -161,8 +161,10 @@ from typing import Protocol
 
 from embeddings.base import Embedder
 from rag.answer_types import without_dates
+from rag.labels import TITLES
 from rag.records import Answer, Hit
-from rag.text import STOP_WORDS, content_terms, fold, term, words
+from rag.speakers import name_words
+from rag.text import STOP_WORDS, content_terms, fold, spelled_acronyms, term, words
 
 # Capitalised words that name no topic of their own ("Western capitals").
 _DIRECTIONS = {"north", "south", "east", "west", "western", "eastern", "northern", "southern"}
@@ -224,23 +226,25 @@ def unknown_names(question: str, vocabulary: Collection[str]) -> list[str]:
 
 
 # A name as a hit may hold it: alternatives, each a set of keys (`name_keys`) held together.
-# "Russia": {{"russ"}}; "US": {{"us"}, {"#us"}}; "Carver Avenue": {{"carv", "aven"}, {"#ca"}}.
+# "Russia": {{"russ"}}; "US": {{"#w:us"}, {"#r:us"}}; "Carver Avenue": {{"carv", "aven"}, {"#w:ca"}}.
 Name = frozenset[frozenset[str]]
 
 
 def known_names(question: str, vocabulary: Collection[str], speakers: Sequence[str]) -> set[Name]:
     """The question's names that the corpus mentions, less speakers' names (with the words
-    written beside them: a first name the label leaves out) and directions. A run of
-    capitalised words is one name ("Carver Avenue"), held by all its words or by its
-    acronym; a word in capitals by itself or its acronym key ("US", "#us").
+    written beside a speaker's own name: a first name the label leaves out) and directions.
+    A run of capitalised words is one name ("Carver Avenue"), held by all its words or by
+    its acronym written in capitals ("CA"); a word in capitals by itself (three letters or
+    more: "us" is a pronoun too) or by the run it abbreviates ("US", "United States").
 
     Example: known_names("Did Rutte discuss Russia and Istanbul?", {"russ", "ista", "rutt"}, ["Mark Rutte"])
     == {frozenset({frozenset({"russ"})}), frozenset({frozenset({"ista"})})}
     """
     spoken = {term(w) for s in speakers for w in words(s)}
+    own = {term(w) for s in speakers for w in name_words(s) if w not in TITLES}
     runs = _capitalised_runs(question, after_first=True)
     # a speaker's name as the question writes it: "Howard Lim" for the label "MR. LIM"
-    spoken |= {term(w) for run in runs if any(term(w) in spoken for w in run) for w in run}
+    spoken |= {term(w) for run in runs if any(term(w) in own for w in run) for w in run}
     known = [
         n
         for n in question_names(question)
@@ -248,17 +252,18 @@ def known_names(question: str, vocabulary: Collection[str], speakers: Sequence[s
     ]
     in_runs = {w for run in runs for w in run}
     names = {
-        frozenset({frozenset(term(w) for w in run if w in known), frozenset({_acronym(run)})})
+        frozenset({frozenset(term(w) for w in run if w in known), frozenset({_WRITTEN + _initials(run)})})
         for run in runs
         if any(w in known for w in run)
     }
     for n in known:
-        if n not in in_runs:
-            names.add(
-                frozenset(
-                    {frozenset({term(n)}), frozenset({_acronym(n)})} if _in_capitals(n) else {frozenset({term(n)})}
-                )
-            )
+        if n in in_runs:
+            continue
+        if not _in_capitals(n):
+            names.add(frozenset({frozenset({term(n)})}))
+            continue
+        spelt = {frozenset({_WRITTEN + fold(n)}), frozenset({_RUN + fold(n)})}
+        names.add(frozenset(spelt | ({frozenset({term(n)})} if len(n) >= 3 else set())))
     return names
 
 
@@ -279,27 +284,30 @@ def names_together_at(names: Collection[Name], hits: Sequence[Hit]) -> int | Non
 
 
 def name_keys(text: str) -> set[str]:
-    """The keys `text` holds names by: each word's term, and the acronym of each word in
-    capitals and of each run of capitalised words. "The US" and "the United States" both
-    hold "#us": a question about the US administration is answered from "the United States
-    is laser focused" (the names check had declined it), and the pronoun "us" never stands
-    for "United States".
+    """The keys `text` holds names by: each word's term; each acronym it writes ("US",
+    "U.S.": "#w:us"); the initials of each run of capitalised words ("the United States":
+    "#r:us"). A question's "US" is held by either acronym key, its "United States" by its
+    words or by "US" written out; two runs never match by their initials ("Vladimir Putin",
+    "Vice President"), nor the pronoun "us" the acronym.
 
-    Example: name_keys("Association of American Railroads") >= {"asso", "amer", "rail", "#aar"}
+    Example: name_keys("Association of American Railroads") >= {"asso", "amer", "rail", "#r:aar"}
     """
     found = words(text)
-    acronyms = {_acronym(run) for run in _capitalised_runs(text)} | {_acronym(w) for w in found if _in_capitals(w)}
-    return {term(w) for w in found} | acronyms
+    written = {_WRITTEN + fold(w) for w in [*found, *spelled_acronyms(text)] if _in_capitals(w)}
+    return {term(w) for w in found} | written | {_RUN + _initials(run) for run in _capitalised_runs(text)}
 
 
-# Punctuation that ends a run of capitalised words ("Railroads, NATO").
-_PHRASE_BREAK = re.compile(r"[^\w\s'’-]+")
+_WRITTEN, _RUN = "#w:", "#r:"
+# Punctuation that ends a run of capitalised words ("Railroads, NATO"), and a possessive
+# ("Rutte's Ukraine remarks": words() cuts the "'s").
+_PHRASE_BREAK = re.compile(r"[^\w\s'’-]+|['’]s\b")
 
 
 def _capitalised_runs(text: str, *, after_first: bool = False) -> list[list[str]]:
     """Runs of two or more capitalised words, "of" allowed between two ("Association of
-    American Railroads"): what an acronym may stand for. Punctuation ends a run ("Railroads, NATO"). `after_first`: a question's first word is
-    capitalised as any sentence's is, so runs start after it."""
+    American Railroads"): what an acronym may stand for. Punctuation ends a run ("Railroads,
+    NATO"). `after_first`: a question's first word is capitalised as any sentence's is, so
+    runs start after it."""
     runs: list[list[str]] = []
     for n, part in enumerate(_PHRASE_BREAK.split(text)):
         run: list[str] = []
@@ -316,9 +324,9 @@ def _in_capitals(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
-def _acronym(name: str | Sequence[str]) -> str:
-    """ "#" and a word in capitals, folded ("#nato"), or the initials of a run ("#us" for "United States")."""
-    return "#" + fold(name if isinstance(name, str) else "".join(w[0] for w in name))
+def _initials(run: Sequence[str]) -> str:
+    """The folded initials of a run: "us" for "United States"."""
+    return fold("".join(w[0] for w in run))
 
 
 def name_similarities(names: Sequence[str], hits: Sequence[Hit], embedder: Embedder) -> list[float]:

@@ -252,6 +252,9 @@ _BRACKETED_ROLES = frozenset(
     "host co-host cohost guest moderator interviewer interviewee anchor presenter panelist panellist "
     "correspondent reporter narrator announcer caller chair witness".split()
 )
+# Of those, roles one person holds in a transcript: "HOST:" alone is the host; "REPORTER:" or
+# "GUEST:" alone may be any of several.
+_ONE_HOLDER_ROLES = frozenset("host moderator interviewer anchor presenter narrator announcer chair".split())
 _GENERIC_LABELS = {"question", "q", "journalist", "reporter", "audience", "participant", "speaker", "moderator"}
 # A Markdown heading in the body ("## Budget"): a new part of the record, said by no one in particular.
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?=\S)")
@@ -309,8 +312,10 @@ def parse_text(text: str, doc: str) -> Transcript:
     body_start, title, date, by_line = _read_header(lines)
     aliases: dict[str, str] = {}
     opening_speaker = _register_header_person(by_line, aliases)
-    for line in (title, *lines[:body_start]):  # "DEPOSITION OF KAREN LINDGREN" under a court's caption
-        _register_interviewee(line, aliases)
+    _register_interviewee(title, aliases)
+    named = [line for line in lines[:body_start] if _INTERVIEWEE.search(line)]
+    if len(named) == 1:  # "DEPOSITION OF KAREN LINDGREN" under a court's caption; not an index of several
+        _register_interviewee(named[0], aliases)
     _register_participants(lines, aliases)
     shapes = label_shapes(lines[body_start:], _is_name)  # rag/labels.py: "Name: text", "Mr. JONES. text", ...
     # each line's label on its line of text, read once: three passes below ask for it
@@ -496,11 +501,12 @@ def _reads_as_header(stripped: str) -> bool:
     """A line of a header rather than speech: a note about the record ("[Transcript of the
     lecture ...]"), or a short line that is no sentence ("Washington, D.C.", "GREGORY ALAN
     PRUITT, Defendant.", "Denver, Colorado, Thursday, January 9, 2025, 10:04 a.m."; not "On
-    May 5, 2024 we met the ministers.")."""
+    May 5, 2024 we met the ministers.", nor "Good evening. Tonight is March 5, 2024.")."""
     if _notes_the_record(stripped) or re.fullmatch(r"\[[^\[\]]{1,200}\]", stripped):  # "[Slides not reproduced.]"
         return True
     lower = [w for w in stripped.split() if w[:1].islower() and "." not in w.rstrip(".")]  # not "a.m."
-    return len(stripped) <= 100 and not (stripped.endswith((".", "?", "!")) and len(lower) >= 3)
+    spoken = (stripped.endswith((".", "?", "!")) or bool(re.search(r"[.?!]\s+[A-Z]", stripped))) and len(lower) >= 2
+    return len(stripped) <= 100 and not spoken
 
 
 def _is_title(lines: list[str], i: int) -> bool:
@@ -541,9 +547,20 @@ def _header_field(line: str) -> re.Match[str] | None:
 
 
 def _names_someone(value: str) -> bool:
-    """Whether a field's value starts with a person's name, a title before it or not:
-    "Professor Funmilayo Adeyemi, Department of Geography"."""
-    return _is_full_name(_untitled(value.split(",")[0]))
+    """Whether a field's value is a person's name, a title before it or not, and what they
+    are: "Professor Funmilayo Adeyemi, Department of Geography"; not "Jane Doe, thanks for
+    coming tonight." (speech), nor "Through Interpreter" or "Fox News" in a label's brackets."""
+    name, _, rest = value.partition(",")
+    if not _is_full_name(_untitled(name)) or {w.lower().strip(".'") for w in name.split()} & _NOT_PEOPLE:
+        return False
+    return all(w[:1].isupper() or w.lower() in _LIST_CONNECTORS for w in rest.split())
+
+
+# Words that bracketed text which is no person holds: "(Through Interpreter)", "(Fox News)".
+_NOT_PEOPLE = frozenset(
+    "through via interpreter translator translation continuing continued cont off mic video audio remote "
+    "news times post journal press radio tv television network agency daily weekly herald tribune".split()
+)
 
 
 def _is_header_line(stripped: str) -> bool:
@@ -562,6 +579,7 @@ def _notes_the_record(stripped: str) -> bool:
         len(stripped) <= 200
         and bool(re.search(r"(?i)\btranscri(?:pt|bed|ption)\b", stripped))
         and not COLON_LABEL.match(stripped)
+        and not read_label(stripped, ALL_SHAPES, _is_name)  # "Q. Have you read the transcript?"
     )
 
 
@@ -907,7 +925,8 @@ def _resolve_label(label: str, aliases: dict[str, str]) -> str:
         # "HOST (Dana Whitfield)": the person in the brackets, whose later labels give the
         # first name or the surname ("DANA", "DR. CASTILLO" after "GUEST (Dr. Ramon Castillo)")
         person = outlet["outlet"].strip()
-        aliases.setdefault(outlet["name"].strip().lower(), person)
+        if outlet["name"].strip().lower() in _ONE_HOLDER_ROLES:  # a later "HOST:" alone is her
+            aliases.setdefault(outlet["name"].strip().lower(), person)
         aliases.setdefault(person.lower(), person)
         aliases[label.lower()] = person
         return person

@@ -73,8 +73,9 @@ def named_speaker(question: str, speakers: Sequence[str]) -> str | None:
     found = [s for s in speakers if _is_named(s, asked, capitalised, letters)]
     if len(found) > 1:  # "Julie Morgan" beside "Eluned Morgan AM": the one written out in capitals
         found = [s for s in found if set(name_words(s)) <= capitalised] or found
-    if len(found) > 1:  # "What did Renata Solis tell the court?": "MS. SOLIS", not "THE COURT"
-        found = [s for s in found if name_words(s) and name_words(s)[-1] in capitalised] or found
+    if len(found) > 1:  # "What did Renata Solis tell the court?": "MS. SOLIS", who speaks, not "THE COURT"
+        capital = [s for s in found if name_words(s) and name_words(s)[-1] in capitalised]
+        found = capital if len(capital) == 1 and says_speaking(question, capital[0]) else found
     return found[0] if len(found) == 1 else None
 
 

@@ -100,10 +100,16 @@ def test_an_acronym_and_the_words_it_stands_for_name_the_same_thing():
     # the pronoun "us" stands for no "United States"
     asked = known_names("What does the United States do for Ukraine?", vocabulary, [])
     assert names_together_at(asked, [hit("Ukraine asks us for help.")]) is None
-    # "of" may stand inside a run; punctuation ends one
-    assert "#aar" in name_keys("the Association of American Railroads said")
-    assert {"#aarn", "#aarnt"}.isdisjoint(name_keys("American Railroads, NATO, NTSB"))
-    assert {"#ar", "#nato", "#ntsb"} <= name_keys("American Railroads, NATO, NTSB")
+    # "of" may stand inside a run; punctuation and a possessive end one
+    assert "#r:aar" in name_keys("the Association of American Railroads said")
+    assert {"#r:aarn", "#r:aarnt"}.isdisjoint(name_keys("American Railroads, NATO, NTSB"))
+    assert {"#r:ar", "#w:nato", "#w:ntsb", "#w:us"} <= name_keys("American Railroads, NATO, NTSB, the U.S.")
+    assert "#r:ru" not in name_keys("Rutte's Ukraine remarks")
+    # the pronoun "us" is no "US"; two runs never match by their initials
+    asked = known_names("What did the US say about Ukraine?", vocabulary, [])
+    assert names_together_at(asked, [hit("Let us be clear about Ukraine.")]) is None
+    putin = known_names("Did they discuss Vladimir Putin and Ukraine?", vocabulary | {"vlad", "puti"}, [])
+    assert names_together_at(putin, [hit("The Vice President spoke of Ukraine.")]) is None
     # a question's first word is capitalised as any sentence's: "Russia Ukraine" is no run
     assert known_names("Russia Ukraine talks: who came?", vocabulary, []) == names("ukra")
 
@@ -118,6 +124,9 @@ def test_a_run_of_capitalised_words_is_one_name_and_a_speakers_first_name_is_the
     hits = [hit("Carver Avenue is busy."), hit("Main Street and Carver Avenue meet here.", line=2)]
     assert names_together_at(two, hits) == 2
     assert names_together_at(two, [hit("Main Street and Carver are busy.")]) is None  # "Avenue" missing
+    # only a speaker's own name claims the words beside it, not a title: "President Putin" stays
+    putin = known_names("What did Biden say about President Putin?", {"pres", "puti", "bide"}, ["PRESIDENT BIDEN"])
+    assert putin and all(any("puti" in keys for keys in name) for name in putin)
 
 
 def test_name_similarities_compare_with_the_capitalised_words_of_the_hits():

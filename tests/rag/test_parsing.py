@@ -793,11 +793,17 @@ def test_a_header_of_several_lines_is_no_ones_words(text, title, date, first_tur
         ("MODERATOR\nWelcome.\nJANE DOE: Thanks.\nMODERATOR: Next.\n", "MODERATOR"),  # a block label's speech, no date
         ("MARK RUTTE\nOn May 5, 2024 we met the ministers in Brussels and agreed.\n\nJANE: Thanks.\n", "MARK RUTTE"),
         ("Speaker: Good morning, everyone, and welcome.\nGuest: Thank you.\n", "Speaker"),  # "Speaker:" with speech
+        ("Speaker: Jane Doe, thanks for coming tonight.\nJane Doe: Glad to.\n", "Speaker"),  # a name, then speech
+        ("MODERATOR\nGood evening. Tonight is March 5, 2024.\nJANE DOE: Thanks for having me.\n", "MODERATOR"),
+        ("Q. Have you read the transcript of your testimony?\nA. Yes.\nQ. Good.\nA. Fine.\n", "Q"),
     ],
 )
 def test_speech_at_the_top_is_no_header(text, speaker):
     t = parse_text(text, "x")
-    assert t.title == "" and (t.turns[0].speaker, t.turns[0].line_start) == (speaker, 1 + (speaker != "Speaker"))
+    assert t.title == "" and (t.turns[0].speaker, t.turns[0].line_start) == (
+        speaker,
+        1 + (speaker == "MODERATOR" or speaker == "MARK RUTTE"),
+    )
 
 
 def test_a_role_before_a_name_in_brackets_is_that_person_and_their_later_labels_too():
@@ -815,3 +821,16 @@ def test_a_role_before_a_name_in_brackets_is_that_person_and_their_later_labels_
         "Dana Whitfield",
     ]
     assert t.turns[0].label == "HOST (Dana Whitfield)"  # the label keeps the role for "who is" questions
+    # a role many may hold names no one when written alone; brackets that hold no person stay as written
+    many = parse_text("REPORTER (Jane Doe): A question.\nMAYOR: Answer.\nREPORTER: Another.\n", "x")
+    assert [u.speaker for u in many.turns] == ["Jane Doe", "MAYOR", "REPORTER"]
+    for label in ("WITNESS (Through Interpreter)", "REPORTER (Fox News)"):
+        assert parse_text(f"{label}: I saw it.\nMR. SMITH: When?\n", "x").turns[0].speaker == label
+
+
+def test_a_header_naming_several_witnesses_names_no_a():
+    text = (
+        "INDEX\nTESTIMONY OF KAREN LINDGREN 5\nTESTIMONY OF MARCUS WEBB 40\nDate: May 5, 2024\n\n"
+        "Q. Please state your name.\nA. Marcus Webb.\nQ. Thanks.\nA. Sure.\n"
+    )
+    assert [u.speaker for u in parse_text(text, "x").turns] == ["Q", "A", "Q", "A"]

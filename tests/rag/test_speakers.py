@@ -55,6 +55,7 @@ SPEAKERS = [
         ("What did Renata Solis tell the court?", "MS. SOLIS"),
         ("What did the court decide?", "THE COURT"),
         ("Why did the judge go below the guideline range?", "THE COURT"),  # a court transcript's judge
+        ("What did the court tell Solis?", None),  # Solis is spoken to: two named, neither chosen
     ],
 )
 def test_named_speaker(question, speaker):
