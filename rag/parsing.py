@@ -215,7 +215,7 @@ def _lists_someone(listed: re.Match[str]) -> bool:
     if not _is_listed_name(name) or _names_a_part(name) or len(what.split()) > _MAX_LABEL_WORDS:
         return False
     first = what.split(",")[0].split()  # "President, Acme Corp": a role, then the firm
-    if first[0].lower().strip(".") in TITLES and _is_full_name(" ".join(first[1:])):  # "Mayor Jane Smith"
+    if first[0].lower().strip(".") in TITLES and _is_full_name(_untitled(" ".join(first))):  # "Mayor Jane Smith"
         return False
     if _is_role(what):
         return True

@@ -127,12 +127,12 @@ _JUDGE = frozenset({"judge"})
 
 
 def _is_named(speaker: str, asked: set[str], capitalised: set[str], letters: set[str]) -> bool:
-    if name_words(speaker) in (["the", "court"], ["court"]) and _JUDGE & asked:  # "the judge"
+    name = name_words(speaker)
+    if name in (["the", "court"], ["court"]) and _JUDGE & asked:  # "the judge"
         return True
     outlet = _outlet_words(speaker)
     if outlet and all(w in asked for w in outlet):
         return True
-    name = name_words(speaker)
     if not name:
         return False
     if len(name) == 1:  # "Marketing", "Question": only as a capitalised name, not the common noun
